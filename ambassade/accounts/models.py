@@ -1,0 +1,69 @@
+"""Organisations (an agency or a brand team), their staff and what each role may do."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Propriétaire")
+    MANAGER = "manager", _("Responsable")
+    MEMBER = "member", _("Membre")
+    CLIENT_VIEWER = "client_viewer", _("Client (lecture seule)")
+
+
+class Membership(models.Model):
+    """A staff user's place in one organisation.
+
+    A user belongs to one organisation: the one every query of theirs is
+    scoped to. A client viewer is tied to one client and only reads.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    client = models.ForeignKey(
+        "campaigns.Client",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text=_("Pour un client en lecture seule : le client dont il voit les opérations."),
+    )
+
+    class Meta:
+        verbose_name = _("membre")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="client_viewer") | models.Q(client__isnull=False),
+                name="client_viewer_has_client",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role != Role.CLIENT_VIEWER
+
+    @property
+    def can_manage(self) -> bool:
+        """Owners and managers change settings, stock and other members' work."""
+        return self.role in (Role.OWNER, Role.MANAGER)

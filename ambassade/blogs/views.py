@@ -1,0 +1,72 @@
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from ambassade.accounts.access import get_scoped_or_404, staff_view
+
+from .models import Blog, Blogger, BlogStatus, Platform
+
+
+def _staff_only(request):
+    # Client viewers read their operations' reports, never the agency's address book.
+    if request.membership.client_id:
+        raise PermissionDenied("Réservé à l'équipe de l'agence.")
+
+
+@staff_view()
+def blog_list(request):
+    _staff_only(request)
+    blogs = Blog.objects.for_membership(request.membership).search(request.GET.get("q", ""))
+    platform = request.GET.get("platform", "")
+    if platform in Platform.values:
+        blogs = blogs.filter(platform=platform)
+    status = request.GET.get("status", "")
+    if status in BlogStatus.values:
+        blogs = blogs.filter(status=status)
+    topic = request.GET.get("topic", "")
+    if topic:
+        blogs = blogs.filter(topics__icontains=topic)
+    page = Paginator(blogs.prefetch_related("bloggers"), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "platforms": Platform.choices,
+        "statuses": BlogStatus.choices,
+        "filters": {"q": request.GET.get("q", ""), "platform": platform, "status": status, "topic": topic},
+    }
+    template = "blogs/_blog_rows.html" if request.htmx else "blogs/blog_list.html"
+    return render(request, template, context)
+
+
+@staff_view()
+def blog_detail(request, pk):
+    _staff_only(request)
+    blog = get_scoped_or_404(Blog.objects.for_membership(request.membership), pk=pk)
+    placements = blog.placements.select_related("operation", "operation__client").order_by("-created_at")
+    return render(
+        request,
+        "blogs/blog_detail.html",
+        {"blog": blog, "bloggers": blog.bloggers.prefetch_related("emails"), "placements": placements},
+    )
+
+
+@staff_view()
+def blogger_list(request):
+    _staff_only(request)
+    bloggers = Blogger.objects.for_membership(request.membership).select_related("blog").prefetch_related("emails")
+    query = request.GET.get("q", "").strip()
+    if query:
+        bloggers = bloggers.filter(first_name__icontains=query) | bloggers.filter(
+            last_name__icontains=query
+        ) | bloggers.filter(pseudonym__icontains=query) | bloggers.filter(emails__address__icontains=query)
+        bloggers = bloggers.distinct()
+    page = Paginator(bloggers, 50).get_page(request.GET.get("page"))
+    return render(request, "blogs/blogger_list.html", {"page": page, "q": query})
+
+
+@staff_view()
+def blogger_detail(request, pk):
+    _staff_only(request)
+    blogger = get_scoped_or_404(
+        Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk
+    )
+    return render(request, "blogs/blogger_detail.html", {"blogger": blogger, "emails": blogger.emails.all()})

@@ -1,0 +1,212 @@
+"""Clients, operations, and placements (one blog in one operation) with their history."""
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .status import CLOSED, TRANSITIONS, Status, can_move
+
+
+class ClientQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        qs = self.filter(organisation=membership.organisation)
+        if membership.client_id:
+            qs = qs.filter(pk=membership.client_id)
+        return qs
+
+
+class Client(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="clients"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="client_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OperationKind(models.TextChoices):
+    SEEDING = "seeding", _("Envoi de produits")
+    EVENT = "event", _("Événement")
+    GIVEAWAY = "giveaway", _("Concours")
+    SPONSORED = "sponsored", _("Article sponsorisé")
+
+
+class OperationStatus(models.TextChoices):
+    DRAFT = "draft", _("En préparation")
+    RUNNING = "running", _("En cours")
+    CLOSED = "closed", _("Terminée")
+
+
+class OperationQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        qs = self.filter(organisation=membership.organisation)
+        if membership.client_id:
+            qs = qs.filter(client_id=membership.client_id)
+        return qs
+
+
+class Operation(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="operations"
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="operations")
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=OperationKind.choices, default=OperationKind.SEEDING
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=OperationStatus.choices, default=OperationStatus.DRAFT
+    )
+    brief = models.TextField(_("brief"), blank=True)
+    brand = models.CharField(_("marque"), max_length=200)
+    product_names = models.JSONField(_("produits à surveiller"), default=list, blank=True)
+    aliases = models.JSONField(_("autres noms, hashtags"), default=list, blank=True)
+    brand_domains = models.JSONField(_("domaines de la marque"), default=list, blank=True)
+    exclusions = models.JSONField(
+        _("exclusions"),
+        default=list,
+        blank=True,
+        help_text=_("Marques concurrentes et thèmes exclus pour cette opération."),
+    )
+    target_topics = models.JSONField(_("thèmes visés"), default=list, blank=True)
+    starts_on = models.DateField(_("début"), null=True, blank=True)
+    ends_on = models.DateField(_("fin"), null=True, blank=True)
+    target_size = models.PositiveSmallIntegerField(_("nombre de blogs visé"), default=15)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OperationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("opération")
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def watch_terms(self) -> list[str]:
+        return [self.brand, *self.product_names, *self.aliases]
+
+
+class PlacementQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        return self.filter(operation__in=Operation.objects.for_membership(membership))
+
+    def open(self):
+        return self.exclude(status__in=[*CLOSED, Status.PUBLISHED])
+
+
+class IllegalTransition(ValueError):
+    pass
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", _("Personne")
+    REPLY = "reply", _("Réponse reçue")
+    ARTICLE = "article", _("Article détecté")
+    RULE = "rule", _("Règle")
+    BLOGGER = "blogger", _("Blogueur·se")
+    IMPORT = "import", _("Import")
+
+
+class Placement(models.Model):
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="placements")
+    blog = models.ForeignKey("blogs.Blog", on_delete=models.CASCADE, related_name="placements")
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.CANDIDATE
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(
+        _("raison"), max_length=300, blank=True, help_text=_("Refus, non-publication…")
+    )
+    selection_reason = models.TextField(_("pourquoi ce blog"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "blog"], name="placement_unique_blog")
+        ]
+        indexes = [models.Index(fields=["operation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.blog} · {self.operation}"
+
+    @property
+    def allowed_moves(self) -> list[tuple[str, str]]:
+        """(status, label) pairs this placement may move to, in funnel order."""
+        targets = TRANSITIONS.get(self.status, frozenset())
+        return [(s.value, s.label) for s in Status if s in targets]
+
+    def move(self, target: str, *, actor=ActorKind.PERSON, user=None, note: str = "", at=None):
+        """Change status if the machine allows it, and record who or what did it.
+
+        Locks the row so two concurrent moves cannot both start from the same
+        status; raises IllegalTransition otherwise.
+        """
+        if target not in Status.values:
+            raise IllegalTransition(f"statut inconnu : {target}")
+        at = at or timezone.now()
+        with transaction.atomic():
+            current = Placement.objects.select_for_update().get(pk=self.pk)
+            if not can_move(current.status, target):
+                raise IllegalTransition(
+                    f"{Status(current.status).label} → {Status(target).label} n'est pas permis"
+                )
+            event = PlacementEvent.objects.create(
+                placement=current,
+                from_status=current.status,
+                to_status=target,
+                actor=actor,
+                user=user,
+                note=note,
+                at=at,
+            )
+            current.status = target
+            current.status_changed_at = at
+            update = ["status", "status_changed_at"]
+            if target in (Status.DECLINED, Status.NOT_PUBLISHED) and note:
+                current.reason = note
+                update.append("reason")
+            current.save(update_fields=update)
+        self.status, self.status_changed_at, self.reason = (
+            current.status,
+            current.status_changed_at,
+            current.reason,
+        )
+        return event
+
+
+class PlacementEvent(models.Model):
+    """One recorded transition. The client report is a view of these rows."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    actor = models.CharField(max_length=20, choices=ActorKind.choices, default=ActorKind.PERSON)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    note = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

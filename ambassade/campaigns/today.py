@@ -1,0 +1,67 @@
+""""What needs me today": the dashboard's to-do list, as queries on due dates.
+
+Each rule is a named queryset so a CM sees why an item is there. Later
+capabilities (replies to answer, follow-ups due) add their own rows.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Placement
+from .status import Status
+
+PITCH_WAIT = timedelta(days=7)
+PARCEL_WAIT = timedelta(days=10)
+ARTICLE_WAIT = timedelta(days=30)
+
+
+@dataclass
+class TodoItem:
+    key: str
+    title: str
+    hint: str
+    placements: list
+
+
+def what_needs_me(membership, now) -> list[TodoItem]:
+    base = Placement.objects.for_membership(membership).select_related("blog", "operation")
+    rules = [
+        (
+            "to_ship",
+            _("Colis à préparer"),
+            _("Ces blogs ont accepté : réservez le produit et expédiez."),
+            base.filter(status=Status.ACCEPTED),
+        ),
+        (
+            "replied",
+            _("Réponses à traiter"),
+            _("Ils ont répondu : acceptez ou notez leur refus, et répondez-leur."),
+            base.filter(status=Status.REPLIED),
+        ),
+        (
+            "no_reply",
+            _("Sans réponse depuis 7 jours"),
+            _("Une seule relance, personnelle — ou on laisse tranquille."),
+            base.filter(status=Status.PITCHED, status_changed_at__lte=now - PITCH_WAIT),
+        ),
+        (
+            "parcel",
+            _("Colis sans accusé de réception"),
+            _("Expédiés il y a plus de 10 jours : vérifiez le suivi."),
+            base.filter(status=Status.SHIPPED, status_changed_at__lte=now - PARCEL_WAIT),
+        ),
+        (
+            "no_article",
+            _("Reçus il y a plus de 30 jours, sans article"),
+            _("La veille n'a rien trouvé : demandez des nouvelles, sans insister."),
+            base.filter(status=Status.RECEIVED, status_changed_at__lte=now - ARTICLE_WAIT),
+        ),
+    ]
+    items = []
+    for key, title, hint, queryset in rules:
+        placements = list(queryset.order_by("status_changed_at")[:20])
+        if placements:
+            items.append(TodoItem(key, title, hint, placements))
+    return items

@@ -1,0 +1,161 @@
+"""A realistic French demo: one agency, two clients, the farm's blogs, three operations.
+
+Idempotent: loading twice changes nothing. Placements walk the status
+machine step by step with back-dated events, so the history is as real as
+one a CM would have built by hand.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from ambassade.accounts.models import Membership, Organisation, Role
+from ambassade.blogs.models import Blog, Blogger, BloggerEmail, BlogStatus
+from ambassade.campaigns.models import Client, Operation, OperationKind, OperationStatus, Placement
+from ambassade.campaigns.status import Status
+from ambassade.logistics.models import MovementKind, Product, StockMovement
+
+from .catalog import build_catalog
+from .render import feed_path
+
+DEMO_USER, DEMO_PASSWORD = "claire", "ambassade-demo"
+CLIENT_USER = "client.delacour"
+S = Status
+
+# Paths through the machine, by final status.
+PATHS = {
+    S.CANDIDATE: [],
+    S.SHORTLISTED: [S.SHORTLISTED],
+    S.PITCHED: [S.SHORTLISTED, S.PITCHED],
+    S.REPLIED: [S.SHORTLISTED, S.PITCHED, S.REPLIED],
+    S.NO_ANSWER: [S.SHORTLISTED, S.PITCHED, S.NO_ANSWER],
+    S.DECLINED: [S.SHORTLISTED, S.PITCHED, S.REPLIED, S.DECLINED],
+    S.ACCEPTED: [S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED],
+    S.SHIPPED: [S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED],
+    S.RECEIVED: [S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED, S.RECEIVED],
+    S.PUBLISHED: [S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED, S.RECEIVED, S.PUBLISHED],
+}
+NOTES = {
+    S.DECLINED: "« Je ne mange pas de produits laitiers, mais merci d'avoir pensé à moi ! »",
+    S.NO_ANSWER: "Pas de réponse après une relance.",
+}
+
+
+def farm_base(slug: str) -> str:
+    return f"http://{slug}.{settings.FARM_DOMAIN}:{settings.FARM_PORT}"
+
+
+@transaction.atomic
+def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
+    today = today or timezone.localdate()
+    org, created = Organisation.objects.get_or_create(
+        slug="plume-et-pixel", defaults={"name": "Agence Plume & Pixel"}
+    )
+    if not created:
+        return org
+    delacour = Client.objects.create(organisation=org, name="Laiterie Delacour")
+    azur = Client.objects.create(organisation=org, name="Maison Azur")
+    User = get_user_model()
+    claire = User.objects.create_user(DEMO_USER, "claire@plume-et-pixel.example", DEMO_PASSWORD,
+                                      first_name="Claire", last_name="Morel")
+    Membership.objects.create(user=claire, organisation=org, role=Role.OWNER)
+    viewer = User.objects.create_user(CLIENT_USER, "marketing@laiterie-delacour.example", DEMO_PASSWORD,
+                                      first_name="Hélène", last_name="Delacour")
+    Membership.objects.create(user=viewer, organisation=org, role=Role.CLIENT_VIEWER, client=delacour)
+
+    catalog = build_catalog(blog_count, today=today)
+    blogs = {}
+    for farm_blog in catalog:
+        base = farm_base(farm_blog.slug)
+        blog = Blog.objects.create(
+            organisation=org, url=base + "/", name=farm_blog.name, platform=farm_blog.platform,
+            feed_url=base + feed_path(farm_blog), topics=farm_blog.topics,
+            status=BlogStatus.BROKEN if "gone" in farm_blog.faults else BlogStatus.ACTIVE,
+        )
+        blogger = Blogger.objects.create(
+            organisation=org, blog=blog, first_name=farm_blog.first_name, last_name=farm_blog.last_name,
+            source="adresse professionnelle publiée sur la page contact du blog",
+            topics_wanted=farm_blog.topics, topics_never=farm_blog.never_topics,
+        )
+        BloggerEmail.objects.create(organisation=org, blogger=blogger, address=farm_blog.email, is_primary=True)
+        blogs[farm_blog.slug] = (blog, farm_blog)
+
+    yogurt = Product.objects.create(organisation=org, client=delacour, sku="DLC-BV-6",
+                                    name="Coffret Brassé Vanille ×6", category="produits laitiers", unit_cost="7.90")
+    cream = Product.objects.create(organisation=org, client=azur, sku="AZR-HR-50",
+                                   name="Crème Hydra Rose 50 ml", category="soin du visage", unit_cost="24.00")
+    serum = Product.objects.create(organisation=org, client=azur, sku="AZR-SEN-30",
+                                   name="Sérum Éclat de Nuit 30 ml", category="soin du visage", unit_cost="32.00")
+    for product, quantity in ((yogurt, 30), (cream, 20), (serum, 12)):
+        StockMovement.objects.create(product=product, kind=MovementKind.RECEIVED, quantity=quantity,
+                                     note="Livraison du client", user=claire,
+                                     at=_at(today - timedelta(days=40)))
+
+    def fitting(topic, never):
+        return [blog for blog, fb in blogs.values()
+                if topic in fb.topics and not fb.faults and not (set(fb.never_topics) & set(never))]
+
+    goûters = Operation.objects.create(
+        organisation=org, client=delacour, name="Goûters d'hiver — Brassé Vanille",
+        kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Laiterie Delacour",
+        product_names=["Brassé Vanille", "Onctueux Framboise"], aliases=["#DelacourGourmand", "Delacour"],
+        brand_domains=["laiterie-delacour.fr"], exclusions=["Yoplait", "Danone"],
+        target_topics=["cuisine", "parentalite"], target_size=15,
+        brief="Faire découvrir le nouveau Brassé Vanille à des blogs qui cuisinent vraiment pour le goûter : "
+              "recettes simples, familles, pâtisserie du quotidien. Pas de blogs « sandwich ».",
+        starts_on=today - timedelta(days=35), ends_on=today + timedelta(days=25),
+    )
+    plan = [S.PUBLISHED] * 3 + [S.RECEIVED] * 2 + [S.SHIPPED] * 2 + [S.ACCEPTED, S.REPLIED, S.PITCHED,
+                                                                        S.PITCHED, S.NO_ANSWER, S.DECLINED]
+    _place(goûters, fitting("cuisine", ["produits laitiers"]) + fitting("parentalite", []), plan, today, claire,
+           start=today - timedelta(days=32), product=yogurt)
+
+    hydra = Operation.objects.create(
+        organisation=org, client=azur, name="Lancement Crème Hydra Rose",
+        kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Maison Azur",
+        product_names=["Crème Hydra Rose"], aliases=["#AzurBeauté", "Hydra Rose"],
+        brand_domains=["maison-azur.fr"], target_topics=["beaute", "sante_bienetre"], target_size=12,
+        brief="Une crème légère pour peaux mixtes. À éviter : les blogs qui ne veulent plus de soins "
+              "« peaux sèches », et ceux qui ont reçu un soin visage ce mois-ci.",
+        starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=50),
+    )
+    _place(hydra, fitting("beaute", ["peaux sèches"]) + fitting("sante_bienetre", ["peaux sèches"]),
+           [S.ACCEPTED, S.REPLIED, S.PITCHED, S.PITCHED, S.PITCHED, S.SHORTLISTED, S.SHORTLISTED,
+            S.CANDIDATE, S.CANDIDATE], today, claire, start=today - timedelta(days=9), product=cream)
+
+    concours = Operation.objects.create(
+        organisation=org, client=azur, name="Concours Sérum Éclat de Nuit",
+        kind=OperationKind.GIVEAWAY, status=OperationStatus.DRAFT, brand="Maison Azur",
+        product_names=["Sérum Éclat de Nuit"], aliases=["#AzurBeauté"], brand_domains=["maison-azur.fr"],
+        target_topics=["beaute", "lifestyle"], target_size=6,
+        brief="Six concours sur des blogs beauté et lifestyle, un sérum à gagner sur chacun, règlement clair.",
+        starts_on=today + timedelta(days=14), ends_on=today + timedelta(days=45),
+    )
+    _place(concours, fitting("lifestyle", []) + fitting("beaute", []), [S.CANDIDATE] * 6, today, claire,
+           start=today - timedelta(days=2), product=None)
+    return org
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _place(operation, candidates, plan, today, user, *, start: date, product):
+    seen = set()
+    chosen = [b for b in candidates if not (b.pk in seen or seen.add(b.pk))][: len(plan)]
+    for index, (blog, final) in enumerate(zip(chosen, plan)):
+        placement = Placement.objects.create(
+            operation=operation, blog=blog,
+            selection_reason=f"Écrit régulièrement sur {', '.join(blog.topics)} ; jamais sollicité pour {operation.client}.",
+        )
+        Placement.objects.filter(pk=placement.pk).update(created_at=_at(start))
+        day = start + timedelta(days=index % 3)
+        for step in PATHS[final]:
+            day = min(day + timedelta(days=3 + index % 4), today)
+            placement.move(step, user=user, note=NOTES.get(step, "") if step == final else "", at=_at(day, 9 + index % 8))
+            if step == S.SHIPPED and product:
+                StockMovement.objects.create(product=product, kind=MovementKind.SHIPPED, quantity=-1,
+                                             placement=placement, note="Colissimo", user=user, at=_at(day))

@@ -1,0 +1,28 @@
+import asyncio
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ambassade.farm.catalog import build_catalog
+from ambassade.farm.server import Farm, serve
+
+
+class Command(BaseCommand):
+    help = "Sert la ferme de blogs simulés (loopback uniquement) : un blog par nom d'hôte <slug>.farm.localhost."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--blogs", type=int, default=60, help="nombre de blogs (60)")
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--port", type=int, default=settings.FARM_PORT)
+        parser.add_argument("--publish-every", type=float, default=0, help="publier un billet toutes les N secondes")
+
+    def handle(self, *args, **options):
+        farm = Farm(build_catalog(options["blogs"], options["seed"]), settings.FARM_DOMAIN)
+        self.stdout.write(
+            f"Ferme : {options['blogs']} blogs sur http://<blog>.{settings.FARM_DOMAIN}:{options['port']}/ "
+            f"(liste : http://{settings.FARM_HOST}:{options['port']}/_farm/blogs)"
+        )
+        try:
+            asyncio.run(serve(farm, settings.FARM_HOST, options["port"], options["publish_every"]))
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,201 @@
+"""The blog farm's HTTP server: many blogs, one loopback port, one host name each.
+
+`<slug>.farm.localhost:8100` serves the blog `slug`. Browsers resolve
+`*.localhost` to loopback by themselves; our own HTTP client maps the farm's
+domain to the farm's address (and only when the farm is explicitly allowed).
+Control endpoints live under `/_farm/` on any host.
+"""
+
+import asyncio
+import hashlib
+import json
+import random
+import threading
+import time
+from collections import deque
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+
+from aiohttp import web
+
+from . import render
+from .catalog import FarmBlog, build_catalog
+
+
+class Farm:
+    def __init__(self, blogs: list[FarmBlog], domain: str = "farm.localhost"):
+        self.domain = domain
+        self.blogs = {b.slug: b for b in blogs}
+        self.requests: deque[dict] = deque(maxlen=200_000)
+
+    def blog_for_host(self, host: str) -> FarmBlog | None:
+        name = host.split(":")[0].lower()
+        suffix = "." + self.domain
+        if not name.endswith(suffix):
+            return None
+        return self.blogs.get(name[: -len(suffix)])
+
+    def base_url(self, blog: FarmBlog, port: int) -> str:
+        return f"http://{blog.host(self.domain)}:{port}"
+
+
+def _respond(request: web.Request, blog: FarmBlog, text: str, content_type: str, *, last_modified=None):
+    encoding = "iso-8859-1" if "wrong_charset" in blog.faults else blog.charset
+    body = text.encode(encoding, errors="xmlcharrefreplace")
+    etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+    headers = {"ETag": etag}
+    if last_modified:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(timezone.utc), usegmt=True)
+    if request.headers.get("If-None-Match") == etag:
+        return web.Response(status=304, headers=headers)
+    since = request.headers.get("If-Modified-Since")
+    if since and last_modified and "If-None-Match" not in request.headers:
+        try:
+            if last_modified.replace(microsecond=0) <= parsedate_to_datetime(since):
+                return web.Response(status=304, headers=headers)
+        except (TypeError, ValueError):
+            pass
+    declared = "utf-8" if "wrong_charset" in blog.faults else blog.charset
+    return web.Response(body=body, headers=headers, content_type=content_type, charset=declared)
+
+
+def make_app(farm: Farm) -> web.Application:
+    app = web.Application()
+
+    @web.middleware
+    async def log_requests(request, handler):
+        started = time.monotonic()
+        try:
+            response = await handler(request)
+        except web.HTTPException as error:
+            response = error
+        farm.requests.append(
+            {"host": request.host.split(":")[0], "path": request.path_qs, "status": response.status,
+             "at": time.time(), "ms": round(1000 * (time.monotonic() - started), 2)}
+        )
+        if isinstance(response, web.HTTPException):
+            raise response
+        return response
+
+    app.middlewares.append(log_requests)
+
+    async def control(request: web.Request):
+        action = request.match_info["action"]
+        if action == "blogs":
+            port = request.url.port or 80
+            return web.json_response([
+                {"slug": b.slug, "name": b.name, "url": farm.base_url(b, port) + "/",
+                 "feed_url": farm.base_url(b, port) + render.feed_path(b), "platform": b.platform,
+                 "charset": b.charset, "topics": b.topics, "sponsored_share": b.sponsored_share,
+                 "never_topics": b.never_topics, "first_name": b.first_name, "last_name": b.last_name,
+                 "email": b.email, "faults": sorted(b.faults)}
+                for b in farm.blogs.values()
+            ])
+        if action == "publish" and request.method == "POST":
+            data = await request.post()
+            blog = farm.blogs.get(data.get("blog", ""))
+            if blog is None:
+                return web.json_response({"error": "unknown blog"}, status=404)
+            post = blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None)
+            port = request.url.port or 80
+            return web.json_response({"url": farm.base_url(blog, port) + render.post_path(blog, post), "title": post.title})
+        if action == "requests":
+            return web.json_response(list(farm.requests))
+        raise web.HTTPNotFound()
+
+    async def blog_page(request: web.Request):
+        blog = farm.blog_for_host(request.host)
+        if blog is None:
+            raise web.HTTPNotFound(text="Ce blog n'existe pas sur la ferme.")
+        if "gone" in blog.faults:
+            raise web.HTTPGone(text="Ce blog a été supprimé.")
+        base = f"http://{request.host}"
+        path = request.path
+        latest = blog.posts[0].published if blog.posts else None
+        if path == "/":
+            return _respond(request, blog, render.home_html(blog, base), "text/html", last_modified=latest)
+        if path == "/robots.txt":
+            return _respond(request, blog, render.robots_txt(blog, base), "text/plain")
+        feeds = render.PLATFORM_PATHS[blog.platform]["feeds"]
+        if path in [f.split("?")[0] for f in feeds]:
+            if "malformed_feed" in blog.faults:
+                return _respond(request, blog, render.rss(blog, base, full=False)[:-40], "application/rss+xml")
+            if path.endswith(("atom.xml", "/default")) and request.query.get("alt") != "rss":
+                return _respond(request, blog, render.atom(blog, base), "application/atom+xml", last_modified=latest)
+            full = blog.platform in ("wordpress", "blogger")
+            return _respond(request, blog, render.rss(blog, base, full=full), "application/rss+xml", last_modified=latest)
+        if blog.platform == "wordpress":
+            if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/"):
+                return _respond(request, blog, render.wp_posts_json(blog, base), "application/json", last_modified=latest)
+            if path == "/wp-sitemap.xml":
+                return _respond(request, blog, render.sitemap_index(base), "application/xml")
+            if path == "/wp-sitemap-posts-post-1.xml":
+                return _respond(request, blog, render.sitemap_urls(blog, base), "application/xml")
+        elif path == "/sitemap.xml":
+            return _respond(request, blog, render.sitemap_urls(blog, base), "application/xml")
+        post = render.find_post(blog, path)
+        if post is None:
+            raise web.HTTPNotFound(text="Page introuvable.")
+        return _respond(request, blog, render.article_html(blog, post, base), "text/html", last_modified=post.published)
+
+    app.router.add_route("*", "/_farm/{action}", control)
+    app.router.add_route("GET", "/{tail:.*}", blog_page)
+    return app
+
+
+async def publish_on_timer(farm: Farm, every: float, seed: int = 0) -> None:
+    """Publish a new post on a random blog every `every` seconds (the demo's living farm)."""
+    rng = random.Random(seed)
+    blogs = [b for b in farm.blogs.values() if not b.faults]
+    while True:
+        await asyncio.sleep(every)
+        blog = rng.choice(blogs)
+        blog.publish(kind=rng.choice(["gifted", "sponsored", "giveaway", "passing"]),
+                     when=datetime.now(timezone.utc))
+
+
+async def serve(farm: Farm, host: str, port: int, publish_every: float = 0) -> None:
+    runner = web.AppRunner(make_app(farm), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    if publish_every:
+        await publish_on_timer(farm, publish_every)
+    else:
+        await asyncio.Event().wait()
+
+
+class FarmThread:
+    """The farm on a background thread, for tests and benchmarks: `with FarmThread(...) as farm:`."""
+
+    def __init__(self, count: int = 60, seed: int = 42, host: str = "127.0.0.1", port: int = 0,
+                 domain: str = "farm.localhost", today=None):
+        self.farm = Farm(build_catalog(count, seed, today=today), domain)
+        self.host, self.port = host, port
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        asyncio.set_event_loop(self._loop)
+        self._runner = web.AppRunner(make_app(self.farm), access_log=None)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, self.host, self.port)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._runner.cleanup())
+
+    def __enter__(self) -> "FarmThread":
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def url(self, blog: FarmBlog) -> str:
+        return self.farm.base_url(blog, self.port)
+
+

@@ -1,0 +1,173 @@
+"""Ambassade settings: one file, read from the environment.
+
+Every value that differs between a laptop and production is an environment
+variable (see README, "Configuration"). The default is the embedded mode:
+SQLite next to the code and the database task backend, so that
+`make demo` needs nothing else.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from ambassade.lib.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("AMBASSADE_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("AMBASSADE_DEBUG", False)
+_DEV_SECRET = "insecure-dev-only-secret-key-set-AMBASSADE_SECRET_KEY-in-production"
+SECRET_KEY = env_str("AMBASSADE_SECRET_KEY", _DEV_SECRET)
+if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("AMBASSADE_ALLOW_DEV_SECRET", True)):
+    raise ImproperlyConfigured("Set AMBASSADE_SECRET_KEY: the development key is refused.")
+ALLOWED_HOSTS = env_list("AMBASSADE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("AMBASSADE_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks_db",
+    "ambassade.accounts",
+    "ambassade.blogs",
+    "ambassade.campaigns",
+    "ambassade.logistics",
+    "ambassade.outreach",
+    "ambassade.imports",
+    "ambassade.farm",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "ambassade.accounts.middleware.MembershipMiddleware",
+]
+
+ROOT_URLCONF = "ambassade.urls"
+WSGI_APPLICATION = "ambassade.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ambassade" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+# Database: SQLite by default, anything dj-database-url understands with DATABASE_URL.
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    try:
+        _default_db = dj_database_url.parse(_database_url, conn_max_age=60)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL is malformed: {error}") from None
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _default_db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "ambassade.sqlite3",
+        "OPTIONS": {
+            # WAL lets the web server read while the worker writes; IMMEDIATE
+            # takes the write lock at BEGIN so two writers queue instead of
+            # failing with "database is locked" half-way through a transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work: django.tasks. The database backend by default; RQ on Redis
+# when AMBASSADE_TASKS=rq (needs the "rq" extra).
+_tasks_backend = env_str("AMBASSADE_TASKS", "db")
+if _tasks_backend == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif _tasks_backend == "rq":
+    INSTALLED_APPS.append("django_tasks_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+elif _tasks_backend == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    raise ImproperlyConfigured(
+        f"AMBASSADE_TASKS={_tasks_backend!r}: expected 'db', 'rq' or 'immediate'."
+    )
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("AMBASSADE_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "ambassade" / "locale"]
+TIME_ZONE = env_str("AMBASSADE_TIME_ZONE", "Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "ambassade" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# The demo and the tests serve static files straight from the app folders.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# E-mail: console by default; real SMTP per organisation comes with outreach.
+EMAIL_BACKEND = env_str("AMBASSADE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("AMBASSADE_FROM_EMAIL", "ambassade@localhost")
+
+# Imports: files above this size are refused before parsing.
+IMPORT_MAX_BYTES = env_int("AMBASSADE_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
+# The blog farm: where it listens, and whether fetching its loopback hosts is allowed.
+FARM_HOST = env_str("AMBASSADE_FARM_HOST", "127.0.0.1")
+FARM_PORT = env_int("AMBASSADE_FARM_PORT", 8100, minimum=1)
+FARM_DOMAIN = env_str("AMBASSADE_FARM_DOMAIN", "farm.localhost")
+FARM_ALLOWED = env_bool("AMBASSADE_FARM_ALLOWED", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("AMBASSADE_LOG_LEVEL", "INFO")},
+}

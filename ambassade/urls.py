@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from ambassade.blogs import views as blogs
+from ambassade.campaigns import views as campaigns
+from ambassade.imports import views as imports
+from ambassade.logistics import views as logistics
+
+urlpatterns = [
+    path("", campaigns.dashboard, name="dashboard"),
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("operations/", campaigns.operation_list, name="operation_list"),
+    path("operations/nouvelle/", campaigns.operation_create, name="operation_create"),
+    path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
+    path("operations/<int:pk>/ajouter/", campaigns.placement_add, name="placement_add"),
+    path("placements/<int:pk>/", campaigns.placement_detail, name="placement_detail"),
+    path("placements/<int:pk>/deplacer/", campaigns.placement_move, name="placement_move"),
+    path("blogs/", blogs.blog_list, name="blog_list"),
+    path("blogs/<int:pk>/", blogs.blog_detail, name="blog_detail"),
+    path("blogueurs/", blogs.blogger_list, name="blogger_list"),
+    path("blogueurs/<int:pk>/", blogs.blogger_detail, name="blogger_detail"),
+    path("produits/", logistics.product_list, name="product_list"),
+    path("produits/<int:pk>/", logistics.product_detail, name="product_detail"),
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
