@@ -81,11 +81,14 @@ TEMPLATES = [
 _database_url = env_str("DATABASE_URL")
 if _database_url:
     try:
-        _default_db = dj_database_url.parse(_database_url, conn_max_age=60)
+        _default_db = dj_database_url.parse(
+            _database_url, conn_max_age=env_int("AMBASSADE_DB_CONN_MAX_AGE", 0, minimum=0)
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {error}") from None
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # The embedded mode keeps everything under one folder it creates itself.
+    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "ambassade.sqlite3",
@@ -151,7 +154,11 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: console by default; real SMTP per organisation comes with outreach.
-EMAIL_BACKEND = env_str("AMBASSADE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("AMBASSADE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("AMBASSADE_FROM_EMAIL", "ambassade@localhost")
 
 # Imports: files above this size are refused before parsing.

@@ -1,17 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
+from .models import Membership
+
 
 def _membership(request):
     user = request.user
     if not user.is_authenticated:
         return None
-    return (
-        type(user).membership.related.related_model.objects.select_related(
-            "organisation", "client"
-        )
-        .filter(user=user)
-        .first()
-    )
+    return Membership.objects.select_related("organisation", "client").filter(user=user).first()
 
 
 class MembershipMiddleware:

@@ -162,17 +162,19 @@ def _generate_posts(blog: FarmBlog) -> list[FarmPost]:
     rng = random.Random(f"{blog.seed}:{blog.slug}")
     total = max(3, blog.posts_per_month * 4)
     end = datetime.combine(blog.today, time(9, 30), tzinfo=timezone.utc)
+    # Exactly round(share × total) sponsored posts, so the ground truth is exact.
+    sponsored = set(rng.sample(range(total), k=round(blog.sponsored_share * total)))
     posts = []
     for number in range(total):
         when = end - timedelta(days=120 * number / total, hours=rng.randint(0, 10))
         roll = rng.random()
-        if roll < blog.sponsored_share:
+        if number in sponsored:
             kind = rng.choice(["gifted", "gifted", "sponsored", "giveaway"])
-        elif roll < blog.sponsored_share + 0.08:
+        elif roll < 0.10:
             kind = "passing"
-        elif roll < blog.sponsored_share + 0.12:
+        elif roll < 0.15:
             kind = "trap"
-        elif roll < blog.sponsored_share + 0.15:
+        elif roll < 0.19:
             kind = "self_bought"
         else:
             kind = "unrelated"

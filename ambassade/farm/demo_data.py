@@ -140,7 +140,8 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
 
 
 def _at(day: date, hour: int = 10) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+    # Never in the future: the demo's history must read as already lived.
+    return min(timezone.make_aware(datetime.combine(day, time(hour, 0))), timezone.now())
 
 
 def _place(operation, candidates, plan, today, user, *, start: date, product):
@@ -151,7 +152,7 @@ def _place(operation, candidates, plan, today, user, *, start: date, product):
             operation=operation, blog=blog,
             selection_reason=f"Écrit régulièrement sur {', '.join(blog.topics)} ; jamais sollicité pour {operation.client}.",
         )
-        Placement.objects.filter(pk=placement.pk).update(created_at=_at(start))
+        Placement.objects.filter(pk=placement.pk).update(created_at=_at(start), status_changed_at=_at(start))
         day = start + timedelta(days=index % 3)
         for step in PATHS[final]:
             day = min(day + timedelta(days=3 + index % 4), today)

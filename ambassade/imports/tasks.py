@@ -29,6 +29,12 @@ def run_import(job_id: int) -> dict:
     except (UnreadableFile, ValueError) as error:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error=str(error))
         return {"error": str(error)}
+    except Exception:
+        # The transaction rolled back: say so on the job, then let the backend record the traceback.
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, error="erreur inattendue, rien n'a été importé"
+        )
+        raise
     with transaction.atomic():
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.DONE, result=result, processed=len(rows)

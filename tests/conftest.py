@@ -1,0 +1,75 @@
+"""Shared fixtures. Every test world has two organisations: A holds the data,
+and B's user must never see any of it."""
+
+import os
+import socket
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from ambassade.accounts.models import Membership, Organisation, Role
+from ambassade.blogs.models import Blog, Blogger, BloggerEmail
+from ambassade.campaigns.models import Client, Operation, Placement
+from ambassade.logistics.models import MovementKind, Product, StockMovement
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def service_reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """Skip with a reason on a laptop without the service; fail in CI, where it must exist."""
+    if service_reachable(host, port):
+        return
+    message = f"{name} is not reachable at {host}:{port}"
+    if IN_CI:
+        pytest.fail(message + " (CI must run this test)")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # Real hashing costs ~0.3 s a user; what is tested here is access, not the hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username, organisation, role=Role.MEMBER, client=None):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-" + username)
+    Membership.objects.create(user=user, organisation=organisation, role=role, client=client)
+    return user
+
+
+@pytest.fixture
+def world(db):
+    """Organisation A with a client, a blog, a blogger, an operation, a placement and a product."""
+    org_a = Organisation.objects.create(name="Agence A", slug="agence-a")
+    org_b = Organisation.objects.create(name="Agence B", slug="agence-b")
+    client = Client.objects.create(organisation=org_a, name="Laiterie Delacour")
+    other_client = Client.objects.create(organisation=org_a, name="Maison Azur")
+    blog = Blog.objects.create(organisation=org_a, url="https://cuisine-de-lea.example/", name="La cuisine de Léa")
+    blogger = Blogger.objects.create(organisation=org_a, blog=blog, first_name="Léa", source="test")
+    BloggerEmail.objects.create(organisation=org_a, blogger=blogger, address="lea@cuisine-de-lea.example")
+    operation = Operation.objects.create(organisation=org_a, client=client, name="Goûters", brand="Delacour")
+    other_operation = Operation.objects.create(organisation=org_a, client=other_client, name="Hydra", brand="Azur")
+    placement = Placement.objects.create(operation=operation, blog=blog)
+    product = Product.objects.create(organisation=org_a, client=client, sku="DLC-1", name="Brassé Vanille")
+    StockMovement.objects.create(product=product, kind=MovementKind.RECEIVED, quantity=5)
+
+    class World:
+        pass
+
+    w = World()
+    w.org_a, w.org_b, w.client, w.blog, w.blogger = org_a, org_b, client, blog, blogger
+    w.operation, w.other_operation, w.placement, w.product = operation, other_operation, placement, product
+    w.owner = make_user("owner_a", org_a, Role.OWNER)
+    w.member = make_user("member_a", org_a, Role.MEMBER)
+    w.viewer = make_user("viewer_a", org_a, Role.CLIENT_VIEWER, client=client)
+    w.outsider = make_user("owner_b", org_b, Role.OWNER)
+    return w

@@ -1,0 +1,74 @@
+"""The CM's main flow in Debian's Chromium: log in, open an operation, move a placement."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ambassade.campaigns.models import Placement
+from ambassade.farm.demo_data import DEMO_PASSWORD, DEMO_USER, load_demo
+
+from .conftest import IN_CI
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page(live_server):
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="fr-FR")
+        yield context.new_page()
+        browser.close()
+
+
+def test_it_walks_a_cm_from_login_to_a_moved_placement(page, live_server):
+    load_demo()
+    page.goto(live_server.url + "/")
+    assert "/connexion/" in page.url
+    page.screenshot(path=ARTIFACTS / "login.png")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Ce qui a besoin de vous")
+    page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+
+    page.get_by_role("link", name="Lancement Crème Hydra Rose").first.click()
+    page.wait_for_selector(".board")
+    page.screenshot(path=ARTIFACTS / "operation.png", full_page=True)
+
+    placement = Placement.objects.filter(operation__name="Lancement Crème Hydra Rose", status="shortlisted").first()
+    card = page.locator(f"#placement-{placement.pk}")
+    card.locator("summary").click()
+    card.get_by_role("button", name="→ Contacté").click()
+    moved = page.locator(f".col-pitched #placement-{placement.pk}")
+    moved.wait_for()
+    assert page.locator("#messages").inner_text().strip().endswith("Contacté")
+    placement.refresh_from_db()
+    assert placement.status == "pitched"
+    assert placement.events.last().user.username == DEMO_USER
+
+    moved.get_by_role("link", name=placement.blog.name).click()
+    page.wait_for_selector(".panel .timeline")
+    assert "Contacté" in page.locator(".panel").inner_text()
+    page.screenshot(path=ARTIFACTS / "placement-panel.png")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    page.screenshot(path=ARTIFACTS / "dashboard-mobile.png", full_page=True)

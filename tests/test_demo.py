@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+
+from ambassade.blogs.models import Blog
+from ambassade.campaigns.models import Client, Operation, Placement
+from ambassade.farm.demo_data import DEMO_USER, load_demo
+from ambassade.logistics.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_loads_a_realistic_demo_once():
+    org = load_demo()
+    assert Client.objects.filter(organisation=org).count() == 2
+    assert Blog.objects.filter(organisation=org).count() == 60
+    operations = Operation.objects.filter(organisation=org)
+    assert operations.count() == 3
+    stages = {op.name: set(op.placements.values_list("status", flat=True)) for op in operations}
+    assert any("published" in s for s in stages.values())
+    assert any(s == {"candidate"} for s in stages.values())
+    assert len({frozenset(s) for s in stages.values()}) == 3  # three operations, three stages
+    # Every placement's history walks the machine from the start.
+    for placement in Placement.objects.filter(operation__organisation=org).exclude(status="candidate"):
+        events = list(placement.events.all())
+        assert events[0].from_status == "candidate" and events[-1].to_status == placement.status
+    # Stock is the ledger: shipped units left the stock.
+    yogurt = Product.objects.get(sku="DLC-BV-6")
+    assert yogurt.stock == 30 - yogurt.movements.filter(kind="shipped").count()
+    load_demo()
+    assert Blog.objects.filter(organisation=org).count() == 60
+
+
+def test_it_shows_the_demo_dashboard(client):
+    load_demo()
+    client.login(username=DEMO_USER, password="ambassade-demo")
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "Goûters d&#x27;hiver" in body or "Goûters d'hiver" in body
+    assert "Colis à préparer" in body
