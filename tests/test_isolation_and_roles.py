@@ -88,3 +88,11 @@ def test_it_refuses_a_post_without_csrf_token(world):
     assert response.status_code == 403
     world.placement.refresh_from_db()
     assert world.placement.status == Status.CANDIDATE
+
+
+def test_it_speaks_french_by_default_and_english_on_request(client, world):
+    client.force_login(world.member)
+    assert "Ce qui a besoin de vous" in client.get(reverse("dashboard")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("dashboard")).content.decode()
+    assert "What needs you" in body and "Running operations" in body

@@ -9,7 +9,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from . import content as C
 
@@ -113,7 +113,7 @@ class FarmBlog:
         rng = random.Random(f"{self.seed}:{self.slug}:extra:{len(self.extra_posts)}")
         brand_obj = next((b for b in C.BRANDS if b.name == brand), None) or rng.choice(C.BRANDS)
         number = 100000 + len(self.extra_posts)
-        post = _make_post(rng, self, number, when or datetime.now(timezone.utc), kind, brand_obj)
+        post = _make_post(rng, self, number, when or datetime.now(UTC), kind, brand_obj)
         self.extra_posts.append(post)
         return post
 
@@ -161,7 +161,7 @@ def build_catalog(count: int = 60, seed: int = 42, today: date | None = None) ->
 def _generate_posts(blog: FarmBlog) -> list[FarmPost]:
     rng = random.Random(f"{blog.seed}:{blog.slug}")
     total = max(3, blog.posts_per_month * 4)
-    end = datetime.combine(blog.today, time(9, 30), tzinfo=timezone.utc)
+    end = datetime.combine(blog.today, time(9, 30), tzinfo=UTC)
     # Exactly round(share × total) sponsored posts, so the ground truth is exact.
     sponsored = set(rng.sample(range(total), k=round(blog.sponsored_share * total)))
     posts = []

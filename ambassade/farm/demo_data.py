@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ambassade.accounts.models import Membership, Organisation, Role
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail, BlogStatus
+from ambassade.blogs.topics import topic_label
 from ambassade.campaigns.models import Client, Operation, OperationKind, OperationStatus, Placement
 from ambassade.campaigns.status import Status
 from ambassade.logistics.models import MovementKind, Product, StockMovement
@@ -147,10 +148,13 @@ def _at(day: date, hour: int = 10) -> datetime:
 def _place(operation, candidates, plan, today, user, *, start: date, product):
     seen = set()
     chosen = [b for b in candidates if not (b.pk in seen or seen.add(b.pk))][: len(plan)]
-    for index, (blog, final) in enumerate(zip(chosen, plan)):
+    for index, (blog, final) in enumerate(zip(chosen, plan, strict=False)):
         placement = Placement.objects.create(
             operation=operation, blog=blog,
-            selection_reason=f"Écrit régulièrement sur {', '.join(blog.topics)} ; jamais sollicité pour {operation.client}.",
+            selection_reason=(
+                f"Écrit régulièrement sur {', '.join(topic_label(t).lower() for t in blog.topics)} ; "
+                f"jamais sollicité pour {operation.client}."
+            ),
         )
         Placement.objects.filter(pk=placement.pk).update(created_at=_at(start), status_changed_at=_at(start))
         day = start + timedelta(days=index % 3)

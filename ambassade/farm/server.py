@@ -8,12 +8,11 @@ Control endpoints live under `/_farm/` on any host.
 
 import asyncio
 import hashlib
-import json
 import random
 import threading
 import time
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
@@ -45,7 +44,7 @@ def _respond(request: web.Request, blog: FarmBlog, text: str, content_type: str,
     etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
     headers = {"ETag": etag}
     if last_modified:
-        headers["Last-Modified"] = format_datetime(last_modified.astimezone(timezone.utc), usegmt=True)
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)
     since = request.headers.get("If-Modified-Since")
@@ -151,7 +150,7 @@ async def publish_on_timer(farm: Farm, every: float, seed: int = 0) -> None:
         await asyncio.sleep(every)
         blog = rng.choice(blogs)
         blog.publish(kind=rng.choice(["gifted", "sponsored", "giveaway", "passing"]),
-                     when=datetime.now(timezone.utc))
+                     when=datetime.now(UTC))
 
 
 async def serve(farm: Farm, host: str, port: int, publish_every: float = 0) -> None:

@@ -149,7 +149,8 @@ def read_opml(data: bytes) -> list[RawRow]:
 
 def _pair(mapped: list[str | None], values: list[str]) -> dict[str, str]:
     row: dict[str, str] = {}
-    for name, value in zip(mapped, values):
+    # A row may be shorter or longer than the header: extra cells are ignored.
+    for name, value in zip(mapped, values, strict=False):
         if name and value is not None and str(value).strip() and name not in row:
             row[name] = str(value).strip()
     return row

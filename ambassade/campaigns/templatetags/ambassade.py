@@ -1,10 +1,28 @@
 from django import template
+from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+def _just_now(value) -> bool:
+    return (timezone.now() - value).total_seconds() < 60
+
+
 @register.filter
-def since(value):
-    """'3 jours' rather than '3 jours, 4 heures': a board card has room for one unit."""
-    return timesince(value, depth=1) if value else ""
+def since(value) -> str:
+    """'3 jours' rather than '3 jours, 4 heures': a card has room for one unit."""
+    if not value:
+        return ""
+    return _("à l'instant") if _just_now(value) else timesince(value, depth=1)
+
+
+@register.filter
+def in_status_since(value) -> str:
+    """'depuis 3 jours', or 'à l'instant' for a move that just happened."""
+    if not value:
+        return ""
+    if _just_now(value):
+        return _("à l'instant")
+    return _("depuis %(duration)s") % {"duration": timesince(value, depth=1)}
