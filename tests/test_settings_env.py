@@ -41,3 +41,17 @@ def test_it_keeps_what_identifies_a_page():
     with pytest.raises(InvalidURL):
         normalize_blog_url("javascript:alert(1)")
     assert normalize_email("  Léa@Exemple.FR ") == "léa@exemple.fr"
+
+
+@pytest.mark.django_db
+def test_it_runs_sqlite_in_wal_mode_with_foreign_keys():
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas only apply to the embedded database")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        assert cursor.fetchone()[0] == 1
+        cursor.execute("PRAGMA journal_mode")
+        # The test database lives in memory, where SQLite reports "memory" instead of "wal".
+        assert cursor.fetchone()[0] in ("wal", "memory")
