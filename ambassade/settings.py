@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ambassade.logistics",
     "ambassade.outreach",
     "ambassade.imports",
+    "ambassade.watch",
     "ambassade.farm",
 ]
 

@@ -1,0 +1,129 @@
+"""One verdict per article: is it coverage of the product, does it disclose, is it a giveaway.
+
+Pure: an Article and a Lexicon in, a Verdict out. Every verdict carries the
+phrase that justifies it. The JSON form is the `ambassade analyze --json`
+contract that other tools depend on: keep it stable.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from .disclosure import Disclosure, detect_disclosure
+from .extract import Article
+from .giveaway import Giveaway, detect_giveaway
+from .lexicon import Hit, Lexicon, Term
+from .normalize import fold
+
+# A post is *about* the product when it names it in its title, or names it
+# often, or opens with it; otherwise the mention is in passing.
+SUBJECT_MIN_MENTIONS = 3
+
+
+@dataclass
+class Mention:
+    term: str
+    kind: str
+    count: int
+    snippet: str
+
+
+@dataclass
+class Verdict:
+    title: str | None
+    published: object
+    is_coverage: bool
+    subject: bool
+    mentions: list[Mention]
+    disclosure: Disclosure
+    giveaway: Giveaway
+    topics: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "is_coverage": self.is_coverage,
+            "subject": self.subject,
+            "mentions": [
+                {"term": m.term, "kind": m.kind, "count": m.count, "snippet": m.snippet} for m in self.mentions
+            ],
+            "disclosure": {"label": self.disclosure.label, "cue": self.disclosure.cue},
+            "giveaway": {
+                "present": self.giveaway.present,
+                "cue": self.giveaway.cue,
+                "deadline": self.giveaway.deadline.isoformat() if self.giveaway.deadline else None,
+            },
+            "topics": list(self.topics),
+        }
+
+
+def analyze(article: Article, lexicon: Lexicon, group: object = None) -> Verdict:
+    """The verdict for one group's terms (an operation); `group=None` means every term."""
+    title = fold(article.title or "")
+    body = fold(article.text)
+    title_hits = _of_group(lexicon.find(title), group)
+    body_hits = _of_group(lexicon.find(body), group)
+    link_hits = _link_mentions(article.links, lexicon, group)
+
+    mentions = _summarise(title, title_hits, body, body_hits, link_hits)
+    named = [h for h in title_hits + body_hits if h.term.kind != "domain"]
+    first_paragraph = len(article.paragraphs[0]) if article.paragraphs else 0
+    subject = bool(named) and (
+        bool(title_hits)
+        or len(body_hits) >= SUBJECT_MIN_MENTIONS
+        or (len(body_hits) >= 2 and any(h.start <= first_paragraph for h in body_hits))
+    )
+    disclosure = detect_disclosure(fold(f"{article.title or ''}. {article.text}"))
+    giveaway = detect_giveaway(body, article.published)
+    return Verdict(
+        title=article.title,
+        published=article.published,
+        is_coverage=subject,
+        subject=subject,
+        mentions=mentions,
+        disclosure=disclosure,
+        giveaway=giveaway,
+    )
+
+
+def lexicon_for(brand: str, products=(), aliases=(), domains=(), group: object = None) -> Lexicon:
+    terms = [Term(brand, "brand", group)] if brand else []
+    terms += [Term(p, "product", group) for p in products]
+    terms += [Term(a, "alias", group) for a in aliases]
+    terms += [Term(d, "domain", group) for d in domains]
+    return Lexicon(terms)
+
+
+def _of_group(hits: list[Hit], group) -> list[Hit]:
+    return hits if group is None else [h for h in hits if h.term.group == group]
+
+
+def _link_mentions(links: list[str], lexicon: Lexicon, group) -> list[tuple[Term, str]]:
+    """Links from the main text to a brand domain ('laiterie-delacour.fr', 'www.…', 'shop.…')."""
+    domains = [t for t in lexicon.terms if t.kind == "domain" and (group is None or t.group == group)]
+    found = []
+    for link in links:
+        host = (urlsplit(link).hostname or "").lower()
+        for term in domains:
+            domain = term.text.lower().removeprefix("www.")
+            if host == domain or host.endswith("." + domain):
+                found.append((term, link))
+    return found
+
+
+def _summarise(title, title_hits, body, body_hits, link_hits) -> list[Mention]:
+    counts: Counter = Counter()
+    snippets: dict[Term, str] = {}
+    for folded, hits in ((title, title_hits), (body, body_hits)):
+        for hit in hits:
+            counts[hit.term] += 1
+            snippets.setdefault(hit.term, folded.snippet(hit.start, hit.end))
+    for term, link in link_hits:
+        counts[term] += 1
+        snippets.setdefault(term, link)
+    order = {kind: i for i, kind in enumerate(("brand", "product", "alias", "domain"))}
+    return [
+        Mention(term.text, term.kind, counts[term], snippets[term])
+        for term in sorted(counts, key=lambda t: (order[t.kind], -counts[t], t.text))
+    ]

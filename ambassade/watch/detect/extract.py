@@ -1,0 +1,94 @@
+"""From a fetched page (or a plain-text file) to the article's parts that count.
+
+Boilerplate never reaches detection: trafilatura keeps the main text and
+drops navigation, sidebars, "article précédent / suivant", related posts
+and comments. The links kept are those of the main text only.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import trafilatura
+from lxml import etree
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+
+
+@dataclass
+class Article:
+    title: str | None
+    published: date | None
+    paragraphs: list[str]
+    links: list[str] = field(default_factory=list)
+    comment_count: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Decode with the declared charset, but never trust it blindly.
+
+    Blogs declare UTF-8 and serve Latin-1, or declare nothing. Strict
+    decoding tells: the declared charset, then the page's <meta>, then
+    UTF-8, then Windows-1252 (a superset of Latin-1 that never fails).
+    """
+    meta = _CHARSET.search(body[:4096])
+    for charset in (declared, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"):
+        if not charset:
+            continue
+        try:
+            return body.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return body.decode("cp1252", errors="replace")
+
+
+def extract_html(html: str, url: str | None = None) -> Article:
+    xml = trafilatura.extract(
+        html,
+        url=url,
+        output_format="xml",
+        include_links=True,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        favor_precision=True,
+    )
+    if not xml:
+        return Article(title=_html_title(html), published=None, paragraphs=[])
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    paragraphs, links = [], []
+    if main is not None:
+        for element in main.iter("p", "head", "item", "quote", "cell"):
+            text = " ".join("".join(element.itertext()).split())
+            if text and not any(child.tag in ("p", "item") for child in element):
+                paragraphs.append(text)
+        links = [ref.get("target") for ref in main.iter("ref") if ref.get("target")]
+    return Article(
+        title=root.get("title") or None,
+        published=_parse_date(root.get("date")),
+        paragraphs=paragraphs,
+        links=links,
+    )
+
+
+def extract_text(text: str) -> Article:
+    """A plain-text file is the article body; blank lines separate paragraphs."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return Article(title=None, published=None, paragraphs=paragraphs)
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _html_title(html: str) -> str | None:
+    match = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
+    return " ".join(match.group(1).split()) if match else None
