@@ -62,6 +62,7 @@ class FarmPost:
     disclosure: str = "none"  # the truth: gifted | sponsored | self_bought | none
     giveaway_deadline: date | None = None
     undated: bool = False
+    related: list[str] = field(default_factory=list)  # "Vous aimerez aussi" titles (boilerplate)
 
     @property
     def is_coverage_of(self) -> str | None:
@@ -89,6 +90,7 @@ class FarmBlog:
     seed: int
     today: date
     faults: set[str] = field(default_factory=set)
+    about: str = ""  # the sidebar's "À propos" text, boilerplate by nature
     extra_posts: list[FarmPost] = field(default_factory=list)
     _posts: list[FarmPost] | None = None
 

@@ -5,6 +5,7 @@ written against the farm works on the real blogs.
 """
 
 import json
+import re
 from email.utils import format_datetime
 from html import escape
 from xml.sax.saxutils import escape as xml_escape
@@ -88,7 +89,7 @@ def _sidebar(blog: FarmBlog, base: str) -> str:
         f'<aside id="secondary" class="widget-area"><section class="widget widget_recent_entries">'
         f"<h2>Articles récents</h2><ul>{recent}</ul></section>"
         f'<section class="widget"><h2>À propos</h2><p>Je m\'appelle {escape(blog.first_name)}, '
-        f"j'écris ici depuis des années.</p></section></aside>"
+        f"j'écris ici depuis des années. {escape(blog.about)}</p></section></aside>"
     )
 
 
@@ -115,13 +116,17 @@ def article_html(blog: FarmBlog, post: FarmPost, base: str) -> str:
         f'<time class="entry-date published" datetime="{post.published.isoformat()}">'
         f"{post.published:%d/%m/%Y}</time>"
     )
-    body = "".join(f"<p>{escape(p)}</p>" for p in post.paragraphs)
+    body = _full_html(post)
+    related = ""
+    if post.related:
+        items = "".join(f'<li><a href="{base}/">{escape(t)}</a></li>' for t in post.related)
+        related = f'<section class="related-posts jp-relatedposts"><h3>Vous aimerez aussi</h3><ul>{items}</ul></section>'
     return (
         _head(blog, base, f"{post.title} - {blog.name}")
         + _chrome_top(blog, base)
         + f'<main id="main"><article class="post hentry"><h1 class="entry-title">{escape(post.title)}</h1>'
         + f'<div class="entry-meta">Publié par {escape(blog.first_name)} {date_html}</div>'
-        + f'<div class="{PLATFORM_PATHS[blog.platform]["body"]}">{body}</div></article>'
+        + f'<div class="{PLATFORM_PATHS[blog.platform]["body"]}">{body}</div>{related}</article>'
         + nav
         + f'<section id="comments" class="comments-area"><h2>{len(post.comments)} commentaires</h2>'
         + f'<ol class="comment-list">{comments}</ol></section></main>'
@@ -139,8 +144,16 @@ def home_html(blog: FarmBlog, base: str) -> str:
     return _head(blog, base, blog.name) + _chrome_top(blog, base) + f'<main id="main">{items}</main>' + _sidebar(blog, base) + _footer(blog)
 
 
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+
+
+def paragraph_html(text: str) -> str:
+    """A paragraph of post text; `[words](https://…)` becomes a link, as bloggers write them."""
+    return "<p>" + _LINK.sub(lambda m: f'<a href="{m.group(2)}">{m.group(1)}</a>', escape(text)) + "</p>"
+
+
 def _full_html(post: FarmPost) -> str:
-    return "".join(f"<p>{escape(p)}</p>" for p in post.paragraphs)
+    return "".join(paragraph_html(p) for p in post.paragraphs)
 
 
 def rss(blog: FarmBlog, base: str, *, full: bool) -> str:

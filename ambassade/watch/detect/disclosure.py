@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from .normalize import Folded
 
 SPONSORED = [
-    r"(?:article|billet|post|contenu|video) (?:sponsorise|commandite|remunere)e?s?",
+    r"(?:article|billet|post|contenu|video) (?:est |a ete )?(?:sponsorise|commandite|remunere)e?s?",
+    r"#sponsorise\w*",
     r"sponsorise(?:e|s|es)? par",
     r"#sponso\w*", r"#ad\b", r"#pub\b", r"#publicite", r"#partenariat\w*", r"#collab\w*",
     r"\(sponso\w*\)", r"\bsponso\b",
@@ -28,7 +29,8 @@ GIFTED = [
     r"(?:recue?s?|reception) (?:de la part de|par la marque)", r"de la part de la marque",
     r"j'ai recu (?:ce|cette|ces|le colis|un colis|la box|une box|le coffret)",
     r"merci (?:a [\w' ]{2,40} )?pour (?:l'envoi|ce colis|cet envoi|ce cadeau)",
-    r"(?:m'a|m'ont) (?:envoye|offert|prete)", r"invitee? par", r"a l'invitation de",
+    r"(?:m'a|m'ont) (?:envoye|offert|prete)e?s? (?:ce|cette|ces|gracieusement)",
+    r"la marque m'a (?:envoye|offert|prete)", r"invitee? par", r"service presse", r"envoi presse", r"a l'invitation de",
     r"j'ai ete invitee?", r"#gifted", r"#produit ?offert", r"#invitation",
     r"pret de la marque", r"dans le cadre d'une operation",
 ]
@@ -37,9 +39,12 @@ SELF_BOUGHT = [
     r"je (?:l'|les )?ai achetee?s?", r"achat perso\w*", r"(?:paye|payee|achete) de ma poche",
     r"non sponsorise\w*", r"n'est pas (?:un article )?sponsorise\w*", r"pas sponsorise\w*",
     r"(?:ce n'est |n'est )?pas un partenariat", r"aucun partenariat", r"sans partenariat",
+    r"pas de partenariat",
     r"non remunere\w*", r"je n'ai pas ete (?:payee?|remuneree?)", r"rien ne m'a ete offert",
 ]
-_NEGATION = re.compile(r"(?:\bpas|\bnon|\baucun\w*|\bni|\bsans|n'(?:est|ai|a|etait))\W+(?:\w+\W+){0,2}$")
+_NEGATION = re.compile(
+    r"(?:\bpas|\bnon|\baucun\w*|\bni|\bsans|\brien ne|\bjamais|n'(?:est|ai|a|etait))\W+(?:\w+\W+){0,2}$"
+)
 
 
 def _compile(patterns):
