@@ -173,6 +173,16 @@ FARM_PORT = env_int("AMBASSADE_FARM_PORT", 8100, minimum=1)
 FARM_DOMAIN = env_str("AMBASSADE_FARM_DOMAIN", "farm.localhost")
 FARM_ALLOWED = env_bool("AMBASSADE_FARM_ALLOWED", False)
 
+# Veille: the crawler's limits and schedule bounds.
+WATCH_MAX_BYTES = env_int("AMBASSADE_WATCH_MAX_BYTES", 5 * 1024 * 1024, minimum=10_000)
+WATCH_TIMEOUT = float(env_int("AMBASSADE_WATCH_TIMEOUT", 10, minimum=1))
+WATCH_MIN_INTERVAL = env_int("AMBASSADE_WATCH_MIN_INTERVAL", 15 * 60, minimum=1)
+WATCH_MAX_INTERVAL = env_int("AMBASSADE_WATCH_MAX_INTERVAL", 24 * 3600, minimum=60)
+WATCH_HOST_DELAY = float(env_int("AMBASSADE_WATCH_HOST_DELAY_MS", 1000, minimum=0)) / 1000
+WATCH_BATCH_SIZE = env_int("AMBASSADE_WATCH_BATCH_SIZE", 200, minimum=1)
+WATCH_LEASE_SECONDS = env_int("AMBASSADE_WATCH_LEASE_SECONDS", 300, minimum=5)
+WATCH_TEXT_RETENTION_DAYS = env_int("AMBASSADE_WATCH_TEXT_RETENTION_DAYS", 90, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -30,9 +30,10 @@ S = Status
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.CANDIDATE: frozenset({S.SHORTLISTED}),
     S.SHORTLISTED: frozenset({S.CANDIDATE, S.PITCHED}),
-    S.PITCHED: frozenset({S.REPLIED, S.ACCEPTED, S.DECLINED, S.NO_ANSWER}),
-    S.REPLIED: frozenset({S.ACCEPTED, S.DECLINED}),
-    S.NO_ANSWER: frozenset({S.REPLIED, S.ACCEPTED, S.DECLINED}),
+    # A blogger may publish without answering: the veille then moves the card.
+    S.PITCHED: frozenset({S.REPLIED, S.ACCEPTED, S.DECLINED, S.NO_ANSWER, S.PUBLISHED}),
+    S.REPLIED: frozenset({S.ACCEPTED, S.DECLINED, S.PUBLISHED}),
+    S.NO_ANSWER: frozenset({S.REPLIED, S.ACCEPTED, S.DECLINED, S.PUBLISHED}),
     S.ACCEPTED: frozenset({S.SHIPPED, S.DECLINED, S.PUBLISHED}),
     S.SHIPPED: frozenset({S.RECEIVED, S.PUBLISHED, S.NOT_PUBLISHED}),
     S.RECEIVED: frozenset({S.PUBLISHED, S.NOT_PUBLISHED}),

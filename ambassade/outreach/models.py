@@ -25,6 +25,13 @@ class MessageQuerySet(models.QuerySet):
     def for_membership(self, membership):
         return self.filter(placement__operation__organisation=membership.organisation)
 
+    def pending(self):
+        return self.filter(direction=Direction.OUTBOUND, status__in=[MessageStatus.DRAFT, MessageStatus.QUEUED])
+
+    def cancel_pending(self, placement, reason: str) -> int:
+        """Hold back every mail not yet sent to this placement, saying why."""
+        return self.filter(placement=placement).pending().update(status=MessageStatus.CANCELLED, error=reason)
+
 
 class Message(models.Model):
     placement = models.ForeignKey(

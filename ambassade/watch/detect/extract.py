@@ -92,3 +92,19 @@ def _parse_date(value: str | None) -> date | None:
 def _html_title(html: str) -> str | None:
     match = re.search(r"<title[^>]*>(.*?)</title>", html, re.I | re.S)
     return " ".join(match.group(1).split()) if match else None
+
+
+def extract_fragment(html: str, title: str | None = None, published: date | None = None) -> Article:
+    """A feed's full-content HTML is the post body already: paragraphs and links, no boilerplate."""
+    from lxml import html as lxml_html
+
+    if not html.strip():
+        return Article(title=title, published=published, paragraphs=[])
+    try:
+        root = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return Article(title=title, published=published, paragraphs=[" ".join(re.sub(r"<[^>]+>", " ", html).split())])
+    blocks = root.xpath(".//p|.//li|.//h2|.//h3|.//blockquote") or [root]
+    paragraphs = [" ".join(b.text_content().split()) for b in blocks]
+    links = [a.get("href") for a in root.iter("a") if a.get("href")]
+    return Article(title=title, published=published, paragraphs=[p for p in paragraphs if p], links=links)

@@ -1,0 +1,243 @@
+"""Checking a batch of blogs, concurrently, politely.
+
+asyncio with the shared HTTP client (lib/http.py). One request at a time per
+host and a minimum delay between two (more if robots.txt asks); a 429/503
+pauses the whole host for its Retry-After. Each blog's failure is recorded
+on its own outcome and never stops the batch. No database access here: jobs
+in, outcomes out; the cycle writes them in bulk.
+"""
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+from ambassade.lib.http import FetchError, Policy, fetch, make_session
+
+from .detect.extract import Article, decode_html, extract_fragment, extract_html
+from .discover import feed_candidates
+from .feeds import Entry, FeedParseError, parse_feed
+
+MAX_CRAWL_DELAY = 30.0
+DEFAULT_RETRY_AFTER = 120.0
+MAX_NEW_POSTS = 20  # a feed seen for the first time: analyse its latest posts, not its archive
+
+
+@dataclass
+class FeedJob:
+    feed_id: int
+    blog_url: str
+    platform: str
+    url: str
+    kind: str
+    etag: str = ""
+    last_modified: str = ""
+    content_hash: str = ""
+    known: frozenset = frozenset()  # GUIDs and URLs already stored
+
+
+@dataclass
+class HostInfo:
+    robots_txt: str | None = None  # None: not fetched yet
+    crawl_delay: float | None = None
+    paused_until: float = 0.0
+    robots_fetched: bool = False  # fetched during this batch: to be stored
+
+
+@dataclass
+class NewPost:
+    guid: str
+    url: str
+    title: str
+    published: datetime | None
+    article: Article
+    comments: int | None
+
+
+@dataclass
+class Outcome:
+    feed_id: int
+    status: str  # not_modified | unchanged | ok | error | gone | throttled | paused | robots_denied
+    url: str = ""
+    kind: str = ""
+    http_status: int | None = None
+    etag: str = ""
+    last_modified: str = ""
+    content_hash: str = ""
+    new_posts: list[NewPost] = field(default_factory=list)
+    post_dates: list[datetime] = field(default_factory=list)
+    error_kind: str = ""
+    error: str = ""
+    rediscover: bool = False
+
+
+class HostGate:
+    """One request at a time per host, `delay` seconds apart, nothing while paused."""
+
+    def __init__(self, hosts: dict[str, HostInfo], delay: float):
+        self.hosts = hosts
+        self.delay = delay
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    def lock(self, host: str) -> asyncio.Lock:
+        return self._locks.setdefault(host, asyncio.Lock())
+
+    def info(self, host: str) -> HostInfo:
+        return self.hosts.setdefault(host, HostInfo())
+
+    async def turn(self, host: str) -> None:
+        info = self.info(host)
+        if info.paused_until > time.time():
+            raise FetchError("paused", "hôte en pause (Retry-After)")
+        spacing = max(self.delay, min(info.crawl_delay or 0.0, MAX_CRAWL_DELAY))
+        wait = self._last.get(host, 0.0) + spacing - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        self._last[host] = time.monotonic()
+
+    def pause(self, host: str, seconds: float | None) -> None:
+        info = self.info(host)
+        info.paused_until = max(info.paused_until, time.time() + (seconds or DEFAULT_RETRY_AFTER))
+
+
+async def check_batch(jobs: list[FeedJob], hosts: dict[str, HostInfo], policy: Policy, *,
+                      delay: float = 1.0, concurrency: int = 256,
+                      progress: Callable[[Outcome], None] = lambda o: None) -> list[Outcome]:
+    gate = HostGate(hosts, delay)
+    limit = asyncio.Semaphore(concurrency)
+    async with make_session(policy, limit=concurrency) as session:
+
+        async def one(job: FeedJob) -> Outcome:
+            host = (urlsplit(job.url or job.blog_url).hostname or "").lower()
+            async with limit, gate.lock(host):
+                try:
+                    outcome = await _check(session, gate, host, job, policy)
+                except FetchError as error:
+                    outcome = _failed(job, error, gate, host)
+                except Exception as error:  # one blog's surprise never stops the batch
+                    outcome = Outcome(job.feed_id, "error", job.url, job.kind, error_kind="internal",
+                                      error=f"{type(error).__name__}: {error}"[:500])
+            progress(outcome)
+            return outcome
+
+        return await asyncio.gather(*(one(job) for job in jobs))
+
+
+def _failed(job: FeedJob, error: FetchError, gate: HostGate, host: str) -> Outcome:
+    status = {"gone": "gone", "throttled": "throttled", "paused": "paused"}.get(error.kind, "error")
+    if error.kind == "throttled":
+        gate.pause(host, error.retry_after)
+    rediscover = error.kind in ("http", "parse") and error.status in (None, 404)
+    return Outcome(job.feed_id, status, job.url, job.kind, http_status=error.status,
+                   error_kind=error.kind, error=str(error)[:500], rediscover=rediscover)
+
+
+async def _get(session, gate: HostGate, host: str, url: str, policy: Policy, **conditional):
+    await gate.turn(host)
+    return await fetch(session, url, policy, **conditional)
+
+
+async def _robots(session, gate: HostGate, host: str, job: FeedJob, policy: Policy) -> Protego:
+    info = gate.info(host)
+    if info.robots_txt is None:
+        root = f"{urlsplit(job.blog_url).scheme}://{urlsplit(job.url or job.blog_url).netloc}"
+        try:
+            result = await _get(session, gate, host, root + "/robots.txt", policy)
+            info.robots_txt = decode_html(result.body, result.charset)[:100_000]
+        except FetchError as error:
+            if error.kind in ("throttled", "paused", "timeout", "connection"):
+                raise
+            info.robots_txt = ""  # no robots.txt: everything is allowed
+        info.robots_fetched = True
+    robots = Protego.parse(info.robots_txt or "")
+    info.crawl_delay = robots.crawl_delay("AmbassadeBot")
+    return robots
+
+
+async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Policy) -> Outcome:
+    robots = await _robots(session, gate, host, job, policy)
+    url, kind = job.url, job.kind
+    if not url:
+        url, kind, result, entries = await _discover(session, gate, host, job, policy, robots)
+    else:
+        if not robots.can_fetch(url, "AmbassadeBot"):
+            return Outcome(job.feed_id, "robots_denied", url, kind, error_kind="robots",
+                           error="robots.txt interdit ce flux")
+        result = await _get(session, gate, host, url, policy, etag=job.etag or None,
+                            last_modified=job.last_modified or None)
+        entries = None
+    if result.permanent_url:
+        url = result.permanent_url
+    outcome = Outcome(job.feed_id, "ok", url, kind, http_status=result.status,
+                      etag=result.etag or "", last_modified=result.last_modified or "")
+    if result.not_modified:
+        outcome.status, outcome.content_hash = "not_modified", job.content_hash
+        return outcome
+    outcome.content_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
+    if outcome.content_hash == job.content_hash and entries is None:
+        outcome.status = "unchanged"
+        return outcome
+    if entries is None:
+        try:
+            entries = parse_feed(result.body, url, kind)
+        except FeedParseError as error:
+            return Outcome(job.feed_id, "error", url, kind, http_status=result.status, error_kind="parse",
+                           error=str(error)[:500], rediscover=True)
+    outcome.post_dates = [e.published for e in entries if e.published]
+    fresh = [e for e in entries if e.guid not in job.known and e.url not in job.known][:MAX_NEW_POSTS]
+    for entry in fresh:
+        outcome.new_posts.append(await _new_post(session, gate, host, entry, policy, robots))
+    return outcome
+
+
+async def _discover(session, gate, host, job: FeedJob, policy: Policy, robots: Protego):
+    home = await _get(session, gate, host, job.blog_url, policy)
+    html = decode_html(home.body, home.charset)
+    last_error = None
+    for url, kind in feed_candidates(html, home.url, job.platform):
+        if not robots.can_fetch(url, "AmbassadeBot"):
+            continue
+        try:
+            result = await _get(session, gate, host, url, policy)
+            entries = parse_feed(result.body, url, kind)
+        except FetchError as error:
+            if error.kind in ("throttled", "paused"):
+                raise
+            last_error = error
+            continue
+        except FeedParseError as error:
+            last_error = FetchError("parse", str(error))
+            continue
+        if entries:
+            return url, kind, result, entries
+    raise last_error or FetchError("no_feed", "aucun flux trouvé sur ce blog")
+
+
+async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego) -> NewPost:
+    published = entry.published.date() if entry.published else None
+    if entry.full:
+        article = extract_fragment(entry.html, entry.title, published)
+    else:
+        # Summary-only feeds (Over-blog, Canalblog…): read the page itself.
+        article = extract_fragment(entry.html, entry.title, published)
+        if robots.can_fetch(entry.url, "AmbassadeBot"):
+            try:
+                page = await _get(session, gate, host, entry.url, policy)
+                extracted = extract_html(decode_html(page.body, page.charset), url=entry.url)
+                if extracted.paragraphs:
+                    extracted.title = entry.title or extracted.title
+                    extracted.published = published or extracted.published
+                    article = extracted
+            except FetchError as error:
+                if error.kind in ("throttled", "paused"):
+                    raise
+    when = entry.published
+    if when is None and article.published:
+        when = datetime(article.published.year, article.published.month, article.published.day, tzinfo=UTC)
+    return NewPost(entry.guid, entry.url, entry.title or article.title or "", when, article, entry.comments)

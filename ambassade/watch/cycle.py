@@ -1,0 +1,246 @@
+"""One watch cycle for one worker: claim due blogs, check them, write what was found.
+
+Claiming is a conditional update under a lease: rows are picked with
+SKIP LOCKED where the database has it (PostgreSQL) and inside an immediate
+transaction on SQLite, so two workers never take the same blog. Results are
+written only at the end of the batch, in one transaction: a worker killed
+mid-batch writes nothing and its batch comes back when the lease expires.
+"""
+
+import asyncio
+import hashlib
+import random
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ambassade.blogs.models import Blog, BlogStatus
+from ambassade.campaigns.models import Operation, OperationStatus
+from ambassade.lib.http import Policy
+
+from .coverage import record_coverage
+from .crawler import FeedJob, HostInfo, Outcome, check_batch
+from .detect.analyze import analyze
+from .detect.lexicon import Lexicon, Term
+from .models import Feed, FeedKind, HostState, Post
+from .schedule import backoff, next_interval
+
+KNOWN_POSTS = 60  # GUIDs and URLs per blog handed to the crawler to tell new posts
+
+
+@dataclass
+class CycleReport:
+    checked: int = 0
+    statuses: dict = field(default_factory=lambda: defaultdict(int))
+    new_posts: int = 0
+    coverages: int = 0
+
+
+def ensure_feeds() -> int:
+    """Every active blog gets a feed row (its stated feed URL, or discovery)."""
+    missing = Blog.objects.filter(feed__isnull=True).exclude(status=BlogStatus.ARCHIVED)
+    feeds = [Feed(blog=b, url=b.feed_url, kind=_kind_of(b.feed_url), next_check_at=timezone.now()) for b in missing]
+    Feed.objects.bulk_create(feeds, ignore_conflicts=True, batch_size=1000)
+    return len(feeds)
+
+
+def _kind_of(url: str) -> str:
+    if not url:
+        return FeedKind.UNKNOWN
+    return FeedKind.ATOM if url.endswith(("atom.xml", "/default")) else FeedKind.RSS
+
+
+def claim_batch(owner: str, size: int, now=None) -> list[int]:
+    now = now or timezone.now()
+    lease = now + timedelta(seconds=settings.WATCH_LEASE_SECONDS)
+    with transaction.atomic():
+        due = Feed.objects.due(now).order_by("next_check_at")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:size])
+        if not ids:
+            return []
+        # Conditional: a row another worker leased in between is not taken.
+        Feed.objects.filter(id__in=ids).due(now).update(lease_owner=owner, lease_until=lease)
+    return list(Feed.objects.filter(id__in=ids, lease_owner=owner).values_list("id", flat=True))
+
+
+def run_cycle(batch_size: int | None = None, *, progress=lambda outcome: None, policy: Policy | None = None,
+              max_batches: int | None = None) -> CycleReport:
+    """Check batches until nothing is due (or `max_batches`); returns what happened."""
+    ensure_feeds()
+    report = CycleReport()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        owner = uuid.uuid4().hex
+        ids = claim_batch(owner, batch_size or settings.WATCH_BATCH_SIZE)
+        if not ids:
+            break
+        run_batch(owner, ids, report, progress=progress, policy=policy)
+        batches += 1
+    return report
+
+
+def run_batch(owner: str, ids: list[int], report: CycleReport, *, progress=lambda o: None,
+              policy: Policy | None = None) -> None:
+    feeds = {f.id: f for f in Feed.objects.filter(id__in=ids, lease_owner=owner).select_related("blog")}
+    known = defaultdict(set)
+    for blog_id, guid, url in (
+        Post.objects.filter(blog_id__in=[f.blog_id for f in feeds.values()])
+        .order_by("-published_at").values_list("blog_id", "guid", "url")
+    ):
+        if len(known[blog_id]) < 2 * KNOWN_POSTS:
+            known[blog_id].update((guid, url))
+    jobs = [
+        FeedJob(f.id, f.blog.url, f.blog.platform, f.url, f.kind, f.etag, f.last_modified, f.content_hash,
+                frozenset(known[f.blog_id]))
+        for f in feeds.values()
+    ]
+    host_names = {(urlsplit(j.url or j.blog_url).hostname or "").lower() for j in jobs}
+    states = {h.host: h for h in HostState.objects.filter(host__in=host_names)}
+    hosts = {
+        name: HostInfo(
+            robots_txt=state.robots_txt if state and state.robots_fetched_at
+            and state.robots_fetched_at > timezone.now() - timedelta(days=1) else None,
+            crawl_delay=state.crawl_delay if state else None,
+            paused_until=state.paused_until.timestamp() if state and state.paused_until else 0.0,
+        )
+        for name in host_names
+        for state in [states.get(name)]
+    }
+    outcomes = asyncio.run(check_batch(jobs, hosts, policy or Policy(), delay=settings.WATCH_HOST_DELAY,
+                                       progress=progress))
+    _write(feeds, outcomes, hosts, states, report)
+
+
+def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, report: CycleReport) -> None:
+    now = timezone.now()
+    rng = random.Random()
+    minimum, maximum = settings.WATCH_MIN_INTERVAL, settings.WATCH_MAX_INTERVAL
+    new_posts: list[tuple[Post, object]] = []
+    with transaction.atomic():
+        for outcome in outcomes:
+            feed = feeds[outcome.feed_id]
+            report.checked += 1
+            report.statuses[outcome.status] += 1
+            feed.last_checked_at, feed.check_count = now, feed.check_count + 1
+            feed.lease_owner, feed.lease_until = "", None
+            feed.last_status = outcome.http_status
+            if outcome.status in ("ok", "not_modified", "unchanged"):
+                if outcome.url and outcome.url != feed.url:
+                    feed.url, feed.kind, feed.discovered_at = outcome.url, outcome.kind or feed.kind, now
+                feed.etag, feed.last_modified = outcome.etag[:300], outcome.last_modified[:100]
+                feed.content_hash = outcome.content_hash
+                feed.last_success_at, feed.error_count, feed.last_error, feed.last_error_kind = now, 0, "", ""
+                if outcome.post_dates:
+                    feed.interval = next_interval(outcome.post_dates, now, minimum, maximum, rng)
+                feed.next_check_at = now + timedelta(seconds=feed.interval)
+                for new in outcome.new_posts:
+                    new_posts.append((_post(feed.blog, new), new))
+            else:
+                feed.error_count += 1
+                feed.last_error, feed.last_error_kind = outcome.error[:500], outcome.error_kind[:30]
+                delay = backoff(feed.error_count, minimum, maximum, rng)
+                host = (urlsplit(feed.url or feed.blog.url).hostname or "").lower()
+                paused = hosts.get(host)
+                if paused and paused.paused_until:
+                    delay = max(delay, int(paused.paused_until - now.timestamp()) + 1)
+                feed.next_check_at = now + timedelta(seconds=delay)
+                if outcome.status == "gone":
+                    feed.gone = True
+                    Blog.objects.filter(pk=feed.blog_id).update(status=BlogStatus.BROKEN)
+                if outcome.rediscover and feed.error_count >= 2:
+                    feed.url, feed.kind, feed.etag, feed.last_modified = "", FeedKind.UNKNOWN, "", ""
+        Feed.objects.bulk_update(
+            list(feeds.values()),
+            ["url", "kind", "discovered_at", "etag", "last_modified", "content_hash", "next_check_at", "interval",
+             "last_checked_at", "last_success_at", "last_status", "error_count", "last_error", "last_error_kind",
+             "gone", "check_count", "lease_owner", "lease_until"],
+            batch_size=500,
+        )
+        _store_hosts(hosts, states, now)
+        created = _store_posts([p for p, _ in new_posts])
+        report.new_posts += len(created)
+        report.coverages += _detect([(p, n) for p, n in new_posts if (p.blog_id, p.guid) in created])
+
+
+def _post(blog: Blog, new) -> Post:
+    text = new.article.text
+    return Post(
+        blog=blog, guid=new.guid[:500], url=new.url[:500], title=(new.title or "")[:500],
+        published_at=new.published, excerpt=text[:500], text=text,
+        text_hash=hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
+        comment_count=new.comments,
+    )
+
+
+def _store_posts(posts: list[Post]) -> set[tuple[int, str]]:
+    if not posts:
+        return set()
+    existing = set(Post.objects.filter(blog_id__in={p.blog_id for p in posts}, guid__in=[p.guid for p in posts])
+                   .values_list("blog_id", "guid"))
+    fresh = [p for p in posts if (p.blog_id, p.guid) not in existing]
+    Post.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
+    stored = {(p.blog_id, p.guid): p.pk for p in Post.objects.filter(
+        blog_id__in={p.blog_id for p in fresh}, guid__in=[p.guid for p in fresh]).only("id", "blog_id", "guid")}
+    for post in fresh:
+        post.pk = stored.get((post.blog_id, post.guid))
+    return {(p.blog_id, p.guid) for p in fresh if p.pk}
+
+
+def _store_hosts(hosts: dict[str, HostInfo], states: dict[str, HostState], now) -> None:
+    for name, info in hosts.items():
+        paused = datetime.fromtimestamp(info.paused_until, tz=UTC) if info.paused_until else None
+        if not info.robots_fetched and (paused is None or paused <= now):
+            continue
+        state = states.get(name) or HostState(host=name)
+        if info.robots_fetched:
+            state.robots_txt, state.robots_fetched_at = info.robots_txt or "", now
+        state.crawl_delay = info.crawl_delay
+        state.paused_until = paused
+        state.save()
+
+
+def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
+    """Every running operation's terms in one automaton, grouped by operation id."""
+    operations = {op.id: op for op in Operation.objects.filter(status=OperationStatus.RUNNING)}
+    terms = []
+    for op in operations.values():
+        terms.append(Term(op.brand, "brand", op.id))
+        terms += [Term(p, "product", op.id) for p in op.product_names]
+        terms += [Term(a, "alias", op.id) for a in op.aliases]
+        terms += [Term(d, "domain", op.id) for d in op.brand_domains]
+    return Lexicon(terms), operations
+
+
+def _detect(posts) -> int:
+    if not posts:
+        return 0
+    lexicon, operations = active_lexicon()
+    count = 0
+    for post, new in posts:
+        whole = analyze(new.article, lexicon)
+        post.disclosure, post.giveaway = whole.disclosure.label, whole.giveaway.present
+        post.save(update_fields=["disclosure", "giveaway"])
+        for op_id in _groups(lexicon, new.article):
+            operation = operations[op_id]
+            if operation.organisation_id != post.blog.organisation_id:
+                continue
+            verdict = analyze(new.article, lexicon, group=op_id)
+            if verdict.is_coverage and record_coverage(post, operation, verdict.as_json()):
+                count += 1
+    return count
+
+
+def _groups(lexicon: Lexicon, article) -> set:
+    from .detect.normalize import fold
+
+    groups = {h.term.group for h in lexicon.find(fold(article.title or ""))}
+    groups |= {h.term.group for h in lexicon.find(fold(article.text))}
+    return groups

@@ -1,0 +1,140 @@
+"""Feed bodies to entries, whatever the format: RSS, Atom, WordPress REST, sitemaps.
+
+Pure functions over bytes. fastfeedparser first (about 30 times faster than
+feedparser on the farm's feeds, measured in the benchmark), feedparser as
+the fallback for what it cannot read.
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urljoin
+
+import fastfeedparser
+import feedparser
+from lxml import etree
+
+
+class FeedParseError(ValueError):
+    pass
+
+
+@dataclass
+class Entry:
+    guid: str
+    url: str
+    title: str
+    published: datetime | None
+    html: str  # full content when the feed carries it, else the summary
+    full: bool
+    comments: int | None = None
+
+
+def parse_feed(body: bytes, base_url: str, kind: str = "") -> list[Entry]:
+    """Entries in feed order, GUIDs unique, links absolute, dates in UTC (future ones kept as given)."""
+    stripped = body.lstrip()
+    if kind == "wp_json" or stripped[:1] == b"[":
+        entries = _parse_wp_json(body, base_url)
+    else:
+        entries = _parse_xml_feed(body, base_url)
+    seen, unique = set(), []
+    for entry in entries:
+        if entry.guid in seen:
+            continue  # duplicate GUIDs: the first (newest) wins
+        seen.add(entry.guid)
+        unique.append(entry)
+    return unique
+
+
+def _parse_xml_feed(body: bytes, base_url: str) -> list[Entry]:
+    try:
+        parsed = fastfeedparser.parse(body)
+        raw = parsed.get("entries") or []
+    except Exception:  # fastfeedparser raises many types on broken XML
+        raw = None
+    if raw is None or not raw:
+        parsed = feedparser.parse(body)
+        raw = parsed.entries
+        if not raw and parsed.get("bozo"):
+            raise FeedParseError(f"flux illisible : {parsed.get('bozo_exception')}")
+    return [_entry(e, base_url) for e in raw if e.get("link") or e.get("id")]
+
+
+def _entry(e, base_url: str) -> Entry:
+    link = urljoin(base_url, e.get("link") or "")
+    content = e.get("content") or []
+    html = content[0].get("value", "") if content else ""
+    summary = e.get("description") or e.get("summary") or ""
+    # fastfeedparser copies an RSS <description> into `content` when there is no
+    # <content:encoded>: content is full only when it says more than the summary.
+    full = bool(html) and _text(html) != _text(summary)
+    if not html:
+        html = summary
+    comments = e.get("slash_comments") or e.get("comments")
+    try:
+        comments = int(comments) if comments is not None and str(comments).isdigit() else None
+    except ValueError:
+        comments = None
+    return Entry(
+        guid=str(e.get("id") or link)[:500],
+        url=link,
+        title=_text(e.get("title") or ""),
+        published=_date(e.get("published") or e.get("updated") or e.get("published_parsed")),
+        html=html,
+        full=full,
+        comments=comments,
+    )
+
+
+def _parse_wp_json(body: bytes, base_url: str) -> list[Entry]:
+    try:
+        posts = json.loads(body)
+    except ValueError as error:
+        raise FeedParseError(f"API WordPress illisible : {error}") from None
+    if not isinstance(posts, list):
+        raise FeedParseError("API WordPress : une liste de billets était attendue")
+    entries = []
+    for post in posts:
+        if not isinstance(post, dict) or not post.get("link"):
+            continue
+        entries.append(Entry(
+            guid=f"wp:{post.get('id')}", url=urljoin(base_url, post["link"]),
+            title=_text((post.get("title") or {}).get("rendered", "")),
+            published=_date(post.get("date_gmt") and post["date_gmt"] + "+00:00"),
+            html=(post.get("content") or {}).get("rendered", ""), full=True,
+        ))
+    return entries
+
+
+def parse_sitemap(body: bytes) -> tuple[list[str], list[tuple[str, str | None]]]:
+    """(nested sitemap URLs, [(page URL, lastmod)]) from a sitemap or a sitemap index."""
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True, recover=True))
+    except etree.XMLSyntaxError as error:
+        raise FeedParseError(f"plan du site illisible : {error}") from None
+    if root is None:
+        raise FeedParseError("plan du site vide")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    nested = [loc.text.strip() for loc in root.findall("s:sitemap/s:loc", ns) if loc.text]
+    pages = [
+        (url.findtext("s:loc", namespaces=ns).strip(), url.findtext("s:lastmod", namespaces=ns))
+        for url in root.findall("s:url", ns) if url.findtext("s:loc", namespaces=ns)
+    ]
+    return nested, pages
+
+
+def _text(value: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", str(value)).split())[:500]
+
+
+def _date(value) -> datetime | None:
+    if not value:
+        return None
+    if isinstance(value, tuple):  # feedparser's struct_time
+        return datetime(*value[:6], tzinfo=UTC)
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

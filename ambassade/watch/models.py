@@ -1,0 +1,145 @@
+"""What the veille knows: each blog's feed state, each host's manners, posts, coverage.
+
+What is due lives in indexed columns (`next_check_at`), and a batch is
+claimed by writing a lease (`lease_owner`, `lease_until`) with a conditional
+update, so several workers on several machines never check a blog twice and
+a dead worker's batch comes back when its lease runs out.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedKind(models.TextChoices):
+    RSS = "rss", "RSS"
+    ATOM = "atom", "Atom"
+    WP_JSON = "wp_json", _("API WordPress")
+    SITEMAP = "sitemap", _("Plan du site")
+    UNKNOWN = "unknown", _("À découvrir")
+
+
+class FeedQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(next_check_at__lte=now, gone=False).filter(
+            models.Q(lease_until__isnull=True) | models.Q(lease_until__lt=now)
+        )
+
+
+class Feed(models.Model):
+    blog = models.OneToOneField("blogs.Blog", on_delete=models.CASCADE, related_name="feed")
+    url = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(max_length=10, choices=FeedKind.choices, default=FeedKind.UNKNOWN)
+    sitemap_url = models.URLField(max_length=500, blank=True)
+    discovered_at = models.DateTimeField(null=True, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
+    interval = models.PositiveIntegerField(default=3600, help_text=_("secondes entre deux passages"))
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_count = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_error_kind = models.CharField(max_length=30, blank=True)
+    gone = models.BooleanField(default=False)
+    check_count = models.PositiveIntegerField(default=0)
+    lease_owner = models.CharField(max_length=64, blank=True, db_index=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    objects = FeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flux surveillé")
+        indexes = [models.Index(fields=["gone", "next_check_at"])]
+
+    def __str__(self) -> str:
+        return self.url or str(self.blog)
+
+
+class HostState(models.Model):
+    """Manners per host: robots.txt, Crawl-delay, and a pause after 429/503."""
+
+    host = models.CharField(max_length=255, unique=True)
+    robots_txt = models.TextField(blank=True)
+    robots_fetched_at = models.DateTimeField(null=True, blank=True)
+    crawl_delay = models.FloatField(null=True, blank=True)
+    paused_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.host
+
+
+class Post(models.Model):
+    blog = models.ForeignKey("blogs.Blog", on_delete=models.CASCADE, related_name="posts")
+    guid = models.CharField(max_length=500)
+    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    excerpt = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text=_("effacé après la durée de conservation"))
+    text_hash = models.CharField(max_length=64, blank=True)
+    comment_count = models.PositiveIntegerField(null=True, blank=True)
+    disclosure = models.CharField(max_length=20, blank=True)
+    giveaway = models.BooleanField(default=False)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("billet")
+        constraints = [models.UniqueConstraint(fields=["blog", "guid"], name="post_unique_guid")]
+        indexes = [models.Index(fields=["blog", "url"])]
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class CoverageStatus(models.TextChoices):
+    DETECTED = "detected", _("Détecté")
+    CONFIRMED = "confirmed", _("Confirmé")
+    REJECTED = "rejected", _("Rejeté")
+
+
+class CoverageQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        from ambassade.campaigns.models import Operation
+
+        return self.filter(operation__in=Operation.objects.for_membership(membership))
+
+
+class Coverage(models.Model):
+    """An article about an operation's product, with the evidence for each verdict."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="coverages")
+    operation = models.ForeignKey("campaigns.Operation", on_delete=models.CASCADE, related_name="coverages")
+    placement = models.ForeignKey(
+        "campaigns.Placement", on_delete=models.SET_NULL, null=True, blank=True, related_name="coverages"
+    )
+    status = models.CharField(max_length=20, choices=CoverageStatus.choices, default=CoverageStatus.DETECTED)
+    subject = models.BooleanField(default=True)
+    mentions = models.JSONField(default=list)
+    disclosure = models.CharField(max_length=20, default="none")
+    disclosure_cue = models.CharField(max_length=300, blank=True)
+    giveaway = models.BooleanField(default=False)
+    giveaway_cue = models.CharField(max_length=300, blank=True)
+    giveaway_deadline = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=20, default="watch", help_text=_("veille, ajout manuel, déclaration"))
+    detected_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CoverageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article détecté")
+        constraints = [models.UniqueConstraint(fields=["post", "operation"], name="coverage_unique")]
+        ordering = ["-detected_at"]
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.operation}"
+
+    @property
+    def snippet(self) -> str:
+        return self.mentions[0]["snippet"] if self.mentions else ""

@@ -1,0 +1,104 @@
+"""The veille end to end against the blog farm: discover, check, detect, publish, hold back."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from ambassade.blogs.models import Blog
+from ambassade.campaigns.models import Operation, OperationStatus, Placement
+from ambassade.campaigns.status import Status
+from ambassade.farm.render import feed_path
+from ambassade.farm.server import FarmThread
+from ambassade.outreach.models import Message, MessageStatus
+from ambassade.watch.cycle import run_cycle
+from ambassade.watch.models import Coverage, Feed, Post
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def farm(settings):
+    settings.FARM_ALLOWED = True
+    settings.WATCH_HOST_DELAY = 0.0
+    with FarmThread(count=30, seed=11) as running:
+        yield running
+
+
+def add_blog(world, farm, blog, *, with_feed=True):
+    return Blog.objects.create(
+        organisation=world.org_a, url=farm.url(blog) + "/", name=blog.name, platform=blog.platform,
+        feed_url=farm.url(blog) + feed_path(blog) if with_feed else "",
+    )
+
+
+def make_due():
+    Feed.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
+    farm_blog = next(b for b in farm.farm.blogs.values() if b.platform == "overblog" and not b.faults)
+    blog = add_blog(world, farm, farm_blog)
+    operation = Operation.objects.create(
+        organisation=world.org_a, client=world.client, name="Hydra", brand="Maison Azur",
+        product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING)
+    placement = Placement.objects.create(operation=operation, blog=blog)
+    for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED):
+        placement.move(step)
+    reminder = Message.objects.create(placement=placement, to_address="x@example.org", subject="Relance",
+                                      body_text="Alors ?", status=MessageStatus.QUEUED)
+
+    first = run_cycle()
+    assert first.statuses["ok"] == 1
+    assert Feed.objects.get(blog=blog).last_success_at is not None
+    # The fixture's own blog has no server: its failure is recorded on its feed alone.
+    assert Feed.objects.get(blog=world.blog).last_error_kind == "connection"
+    baseline = Post.objects.filter(blog=blog).count()
+    assert baseline > 0
+    Coverage.objects.all().delete()  # whatever the archive held, start from a clean slate
+
+    farm_blog.publish(kind="gifted", brand="Maison Azur")
+    make_due()
+    second = run_cycle()
+    assert second.new_posts == 1
+    coverage = Coverage.objects.get(operation=operation)
+    assert coverage.disclosure == "gifted" and coverage.disclosure_cue
+    assert coverage.post.title.startswith(farm_blog.posts[0].title[:20])
+    placement.refresh_from_db()
+    assert placement.status == Status.PUBLISHED
+    assert placement.events.last().actor == "article"
+    reminder.refresh_from_db()
+    assert reminder.status == MessageStatus.CANCELLED and reminder.error == "article détecté"
+
+
+def test_it_uses_conditional_requests_and_discovers_feeds(world, farm):
+    blogs = [b for b in farm.farm.blogs.values() if not b.faults][:6]
+    for b in blogs[:3]:
+        add_blog(world, farm, b)
+    for b in blogs[3:]:
+        add_blog(world, farm, b, with_feed=False)  # only the home page is known
+    world.blog.delete()
+    report = run_cycle()
+    assert report.statuses["ok"] == 6, dict(report.statuses)
+    assert all(f.url for f in Feed.objects.all())
+    make_due()
+    farm.farm.requests.clear()
+    again = run_cycle()
+    assert again.statuses["not_modified"] == 6, dict(again.statuses)
+    feed_requests = [r for r in farm.farm.requests if r["path"] != "/robots.txt"]
+    assert feed_requests and all(r["status"] == 304 for r in feed_requests)
+
+
+def test_it_records_a_broken_blog_and_checks_the_others(world, farm):
+    gone = next(b for b in farm.farm.blogs.values() if "gone" in b.faults)
+    malformed = next(b for b in farm.farm.blogs.values() if "malformed_feed" in b.faults)
+    healthy = next(b for b in farm.farm.blogs.values() if not b.faults)
+    for b in (gone, malformed, healthy):
+        add_blog(world, farm, b)
+    report = run_cycle()
+    feeds = {f.blog.name: f for f in Feed.objects.select_related("blog")}
+    assert feeds[gone.name].gone and feeds[gone.name].last_status == 410
+    assert Blog.objects.get(name=gone.name).status == "broken"
+    assert feeds[healthy.name].last_success_at is not None
+    assert report.statuses["ok"] >= 1
+    assert feeds[malformed.name].error_count in (0, 1)  # recovered by the tolerant parser, or recorded
