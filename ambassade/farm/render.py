@@ -156,12 +156,19 @@ def _full_html(post: FarmPost) -> str:
     return "".join(paragraph_html(p) for p in post.paragraphs)
 
 
-def rss(blog: FarmBlog, base: str, *, full: bool) -> str:
+def rss(blog: FarmBlog, base: str, *, full: bool, faults: frozenset | set = frozenset()) -> str:
     items = []
-    for post in blog.posts[:20]:
-        url = base + post_path(blog, post)
-        guid = f"{base}/?p={post.id}" if blog.platform == "wordpress" else url
-        date = "" if post.undated else f"<pubDate>{format_datetime(post.published)}</pubDate>"
+    posts = blog.posts[:20]
+    if "duplicate_guids" in faults:
+        posts = posts[:5] + posts[:5]  # the same items twice, as broken plugins do
+    for post in posts:
+        path = post_path(blog, post)
+        url = path if "relative_links" in faults else base + path
+        guid = f"{base}/?p={post.id}" if blog.platform == "wordpress" else base + path
+        when = post.published
+        if "future" in faults:
+            when = when.replace(year=when.year + 1)
+        date = "" if post.undated or "undated" in faults else f"<pubDate>{format_datetime(when)}</pubDate>"
         encoded = f"<content:encoded><![CDATA[{_full_html(post)}]]></content:encoded>" if full else ""
         comments = f"<slash:comments>{len(post.comments)}</slash:comments>" if blog.platform == "wordpress" else ""
         items.append(

@@ -7,11 +7,13 @@ Control endpoints live under `/_farm/` on any host.
 """
 
 import asyncio
+import functools
+import gzip
 import hashlib
 import random
 import threading
 import time
-from collections import deque
+from collections import defaultdict, deque
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -26,6 +28,11 @@ class Farm:
         self.domain = domain
         self.blogs = {b.slug: b for b in blogs}
         self.requests: deque[dict] = deque(maxlen=200_000)
+        # Politeness evidence: requests in flight per host now, and the most ever seen.
+        self.inflight: dict[str, int] = defaultdict(int)
+        self.max_inflight: dict[str, int] = defaultdict(int)
+        self.slow_seconds = 1.0
+        self.hang_seconds = 30.0
 
     def blog_for_host(self, host: str) -> FarmBlog | None:
         name = host.split(":")[0].lower()
@@ -64,10 +71,15 @@ def make_app(farm: Farm) -> web.Application:
     @web.middleware
     async def log_requests(request, handler):
         started = time.monotonic()
+        host = request.host.split(":")[0]
+        farm.inflight[host] += 1
+        farm.max_inflight[host] = max(farm.max_inflight[host], farm.inflight[host])
         try:
             response = await handler(request)
         except web.HTTPException as error:
             response = error
+        finally:
+            farm.inflight[host] -= 1
         farm.requests.append(
             {"host": request.host.split(":")[0], "path": request.path_qs, "status": response.status,
              "at": time.time(), "ms": round(1000 * (time.monotonic() - started), 2)}
@@ -100,6 +112,13 @@ def make_app(farm: Farm) -> web.Application:
             return web.json_response({"url": farm.base_url(blog, port) + render.post_path(blog, post), "title": post.title})
         if action == "requests":
             return web.json_response(list(farm.requests))
+        if action == "fault" and request.method == "POST":
+            data = await request.post()
+            blog = farm.blogs.get(data.get("blog", ""))
+            if blog is None or data.get("fault") not in FAULTS:
+                return web.json_response({"error": "unknown blog or fault", "faults": sorted(FAULTS)}, status=400)
+            (blog.faults.discard if data.get("off") else blog.faults.add)(data["fault"])
+            return web.json_response({"blog": blog.slug, "faults": sorted(blog.faults)})
         raise web.HTTPNotFound()
 
     async def blog_page(request: web.Request):
@@ -110,6 +129,9 @@ def make_app(farm: Farm) -> web.Application:
             raise web.HTTPGone(text="Ce blog a été supprimé.")
         base = f"http://{request.host}"
         path = request.path
+        faulted = await _fault(farm, blog, request, base)
+        if faulted is not None:
+            return faulted
         latest = blog.posts[0].published if blog.posts else None
         if path == "/":
             return _respond(request, blog, render.home_html(blog, base), "text/html", last_modified=latest)
@@ -140,6 +162,49 @@ def make_app(farm: Farm) -> web.Application:
     app.router.add_route("*", "/_farm/{action}", control)
     app.router.add_route("GET", "/{tail:.*}", blog_page)
     return app
+
+
+FAULTS = {
+    "gone", "malformed_feed", "wrong_charset", "throttle", "unavailable", "slow", "hang", "redirect_loop",
+    "moved", "huge", "gzip_bomb", "relative_links", "duplicate_guids", "undated", "future",
+}
+FEED_PATHS = {p.split("?")[0] for spec in render.PLATFORM_PATHS.values() for p in spec["feeds"]}
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """About 100 KB on the wire, 100 MB once decompressed."""
+    return gzip.compress(b"\0" * (100 * 1024 * 1024), compresslevel=9)
+
+
+async def _fault(farm: Farm, blog: FarmBlog, request: web.Request, base: str):
+    """Misbehave as real blogs do, when the blog is set to. None: behave."""
+    faults = blog.faults
+    if "throttle" in faults:
+        return web.Response(status=429, headers={"Retry-After": "30"}, text="Trop de requêtes")
+    if "unavailable" in faults:
+        return web.Response(status=503, headers={"Retry-After": "45"}, text="Maintenance")
+    if "slow" in faults:
+        await asyncio.sleep(farm.slow_seconds)
+    if "hang" in faults:
+        await asyncio.sleep(farm.hang_seconds)
+    is_feed = request.path in FEED_PATHS
+    if "redirect_loop" in faults and (is_feed or request.path.startswith("/boucle")):
+        target = "/boucle-b" if request.path != "/boucle-b" else "/boucle-a"
+        raise web.HTTPMovedPermanently(location=base + target)
+    if "moved" in faults and is_feed:
+        raise web.HTTPMovedPermanently(location=base + "/nouveau-flux.xml")
+    if "moved" in faults and request.path == "/nouveau-flux.xml":
+        return _respond(request, blog, render.rss(blog, base, full=True), "application/rss+xml")
+    if "huge" in faults and is_feed:
+        filler = "<!-- " + "x" * (10 * 1024 * 1024) + " -->"
+        return web.Response(body=(render.rss(blog, base, full=False) + filler).encode(),
+                            content_type="application/rss+xml")
+    if "gzip_bomb" in faults and is_feed:
+        return web.Response(body=_gzip_bomb(), headers={"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"})
+    if faults & {"relative_links", "duplicate_guids", "undated", "future"} and is_feed:
+        return _respond(request, blog, render.rss(blog, base, full=True, faults=faults), "application/rss+xml")
+    return None
 
 
 async def publish_on_timer(farm: Farm, every: float, seed: int = 0) -> None:
@@ -196,5 +261,9 @@ class FarmThread:
 
     def url(self, blog: FarmBlog) -> str:
         return self.farm.base_url(blog, self.port)
+
+    def host_requests(self, blog: FarmBlog) -> list[dict]:
+        host = blog.host(self.farm.domain)
+        return [r for r in list(self.farm.requests) if r["host"] == host]
 
 

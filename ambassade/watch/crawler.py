@@ -221,19 +221,18 @@ async def _discover(session, gate, host, job: FeedJob, policy: Policy, robots: P
 
 async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego) -> NewPost:
     published = entry.published.date() if entry.published else None
-    if entry.full:
-        article = extract_fragment(entry.html, entry.title, published)
-    else:
-        # Summary-only feeds (Over-blog, Canalblog…): read the page itself.
-        article = extract_fragment(entry.html, entry.title, published)
+    article = extract_fragment(entry.html, entry.title, published)
+    # Summary-only feeds (Over-blog, Canalblog…) and undated entries: read the page itself.
+    if not entry.full or published is None:
         if robots.can_fetch(entry.url, "AmbassadeBot"):
             try:
                 page = await _get(session, gate, host, entry.url, policy)
                 extracted = extract_html(decode_html(page.body, page.charset), url=entry.url)
-                if extracted.paragraphs:
+                if extracted.paragraphs and not entry.full:
                     extracted.title = entry.title or extracted.title
                     extracted.published = published or extracted.published
                     article = extracted
+                article.published = article.published or extracted.published
             except FetchError as error:
                 if error.kind in ("throttled", "paused"):
                     raise

@@ -142,7 +142,7 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
                     feed.interval = next_interval(outcome.post_dates, now, minimum, maximum, rng)
                 feed.next_check_at = now + timedelta(seconds=feed.interval)
                 for new in outcome.new_posts:
-                    new_posts.append((_post(feed.blog, new), new))
+                    new_posts.append((_post(feed.blog, new, now), new))
             else:
                 feed.error_count += 1
                 feed.last_error, feed.last_error_kind = outcome.error[:500], outcome.error_kind[:30]
@@ -170,11 +170,14 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
         report.coverages += _detect([(p, n) for p, n in new_posts if (p.blog_id, p.guid) in created])
 
 
-def _post(blog: Blog, new) -> Post:
+def _post(blog: Blog, new, now) -> Post:
     text = new.article.text
+    published = new.published
+    if published and published > now + timedelta(days=1):
+        published = now  # a post dated in the future was, at the latest, published when we found it
     return Post(
         blog=blog, guid=new.guid[:500], url=new.url[:500], title=(new.title or "")[:500],
-        published_at=new.published, excerpt=text[:500], text=text,
+        published_at=published, excerpt=text[:500], text=text,
         text_hash=hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
         comment_count=new.comments,
     )
