@@ -41,7 +41,7 @@ def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
     blog = add_blog(world, farm, farm_blog)
     operation = Operation.objects.create(
         organisation=world.org_a, client=world.client, name="Hydra", brand="Maison Azur",
-        product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING)
+        product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING, starts_on=timezone.localdate())
     placement = Placement.objects.create(operation=operation, blog=blog)
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED):
         placement.move(step)
@@ -57,7 +57,7 @@ def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
     assert baseline > 0
     Coverage.objects.all().delete()  # whatever the archive held, start from a clean slate
 
-    farm_blog.publish(kind="gifted", brand="Maison Azur")
+    farm_blog.publish(kind="gifted", brand="Maison Azur", product="Crème Hydra Rose")
     make_due()
     second = run_cycle()
     assert second.new_posts == 1
@@ -102,3 +102,24 @@ def test_it_records_a_broken_blog_and_checks_the_others(world, farm):
     assert feeds[healthy.name].last_success_at is not None
     assert report.statuses["ok"] >= 1
     assert feeds[malformed.name].error_count in (0, 1)  # recovered by the tolerant parser, or recorded
+
+
+def test_an_article_about_another_product_of_the_brand_waits_for_the_cm(world, farm):
+    world.blog.delete()
+    farm_blog = next(b for b in farm.farm.blogs.values() if b.platform == "wordpress" and not b.faults)
+    blog = add_blog(world, farm, farm_blog)
+    operation = Operation.objects.create(
+        organisation=world.org_a, client=world.client, name="Hydra", brand="Maison Azur",
+        product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING, starts_on=timezone.localdate())
+    placement = Placement.objects.create(operation=operation, blog=blog)
+    for step in (Status.SHORTLISTED, Status.PITCHED):
+        placement.move(step)
+    run_cycle()
+    Coverage.objects.all().delete()
+    farm_blog.publish(kind="sponsored", brand="Maison Azur", product="Sérum Éclat de Nuit")
+    make_due()
+    run_cycle()
+    coverage = Coverage.objects.get(operation=operation)
+    assert coverage.about_product is False and coverage.disclosure == "sponsored"
+    placement.refresh_from_db()
+    assert placement.status == Status.PITCHED

@@ -111,11 +111,12 @@ class FarmBlog:
     def post_by_slug(self, slug: str) -> FarmPost | None:
         return next((p for p in self.posts if p.slug == slug), None)
 
-    def publish(self, *, kind: str = "gifted", brand: str | None = None, when: datetime | None = None) -> FarmPost:
+    def publish(self, *, kind: str = "gifted", brand: str | None = None, product: str | None = None,
+                when: datetime | None = None) -> FarmPost:
         rng = random.Random(f"{self.seed}:{self.slug}:extra:{len(self.extra_posts)}")
         brand_obj = next((b for b in C.BRANDS if b.name == brand), None) or rng.choice(C.BRANDS)
         number = 100000 + len(self.extra_posts)
-        post = _make_post(rng, self, number, when or datetime.now(UTC), kind, brand_obj)
+        post = _make_post(rng, self, number, when or datetime.now(UTC), kind, brand_obj, product)
         self.extra_posts.append(post)
         return post
 
@@ -190,11 +191,13 @@ def _pick_brand(rng: random.Random, blog: FarmBlog) -> C.Brand:
     return rng.choice(fitting) if fitting and rng.random() < 0.8 else rng.choice(C.BRANDS)
 
 
-def _make_post(rng, blog: FarmBlog, number: int, when: datetime, kind: str, brand: C.Brand) -> FarmPost:
+def _make_post(rng, blog: FarmBlog, number: int, when: datetime, kind: str, brand: C.Brand,
+               product: str | None = None) -> FarmPost:
     topic = brand.topic if kind in ("gifted", "sponsored", "giveaway", "self_bought") else (
         blog.topics[0] if rng.random() < 0.7 else blog.topics[1]
     )
-    product = rng.choice(brand.products)
+    chosen = rng.choice(brand.products)
+    product = product if product in brand.products else chosen
     body = C.paragraph(rng, topic, rng.randint(3, 5))
     title = rng.choice(C.TITLES[topic])
     disclosure, deadline = "none", None

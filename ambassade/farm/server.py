@@ -107,7 +107,8 @@ def make_app(farm: Farm) -> web.Application:
             blog = farm.blogs.get(data.get("blog", ""))
             if blog is None:
                 return web.json_response({"error": "unknown blog"}, status=404)
-            post = blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None)
+            post = blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None,
+                                product=data.get("product") or None)
             port = request.url.port or 80
             return web.json_response({"url": farm.base_url(blog, port) + render.post_path(blog, post), "title": post.title})
         if action == "requests":

@@ -17,7 +17,14 @@ ARTICLE_DETECTED = "article détecté"
 
 
 def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watch") -> Coverage | None:
-    """Create the coverage once per (post, operation); publish the placement; cancel pending mails."""
+    """Create the coverage once per (post, operation); publish the placement; cancel pending mails.
+
+    Only an article that names the operation's product (or an alias) moves the
+    placement by itself; one about another product of the brand waits for the CM.
+    """
+    about_product = not operation.product_names or any(
+        m["kind"] in ("product", "alias") for m in verdict["mentions"]
+    )
     with transaction.atomic():
         placement = Placement.objects.filter(operation=operation, blog_id=post.blog_id).first()
         coverage, created = Coverage.objects.get_or_create(
@@ -26,6 +33,7 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
             defaults={
                 "placement": placement,
                 "subject": verdict["subject"],
+                "about_product": about_product,
                 "mentions": verdict["mentions"],
                 "disclosure": verdict["disclosure"]["label"],
                 "disclosure_cue": (verdict["disclosure"]["cue"] or "")[:300],
@@ -36,9 +44,15 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
                 "detected_at": timezone.now(),
             },
         )
-        if not created or placement is None:
-            return coverage if created else None
-        if can_move(placement.status, Status.PUBLISHED):
-            placement.move(Status.PUBLISHED, actor=ActorKind.ARTICLE, note=post.url[:500])
-        Message.objects.cancel_pending(placement, ARTICLE_DETECTED)
+        if not created:
+            return None
+        if placement is not None and about_product:
+            publish_placement(placement, post.url, actor=ActorKind.ARTICLE)
     return coverage
+
+
+def publish_placement(placement, url: str, *, actor=ActorKind.ARTICLE, user=None) -> None:
+    """The placement has its article: move it, and hold back every mail still waiting."""
+    if can_move(placement.status, Status.PUBLISHED):
+        placement.move(Status.PUBLISHED, actor=actor, user=user, note=url[:500])
+    Message.objects.cancel_pending(placement, ARTICLE_DETECTED)

@@ -233,12 +233,20 @@ def _detect(posts) -> int:
         post.save(update_fields=["disclosure", "giveaway"])
         for op_id in _groups(lexicon, new.article):
             operation = operations[op_id]
-            if operation.organisation_id != post.blog.organisation_id:
+            if operation.organisation_id != post.blog.organisation_id or not _during(post, operation):
                 continue
             verdict = analyze(new.article, lexicon, group=op_id)
             if verdict.is_coverage and record_coverage(post, operation, verdict.as_json()):
                 count += 1
     return count
+
+
+def _during(post: Post, operation: Operation) -> bool:
+    """A post older than the operation is the blog's history, not the operation's coverage."""
+    if not operation.starts_on:
+        return True
+    published = post.published_at or post.found_at
+    return timezone.localdate(published) >= operation.starts_on
 
 
 def _groups(lexicon: Lexicon, article) -> set:

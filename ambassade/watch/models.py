@@ -119,6 +119,9 @@ class Coverage(models.Model):
     )
     status = models.CharField(max_length=20, choices=CoverageStatus.choices, default=CoverageStatus.DETECTED)
     subject = models.BooleanField(default=True)
+    about_product = models.BooleanField(
+        default=True, help_text=_("nomme un produit de l'opération (sinon : la marque seulement)")
+    )
     mentions = models.JSONField(default=list)
     disclosure = models.CharField(max_length=20, default="none")
     disclosure_cue = models.CharField(max_length=300, blank=True)

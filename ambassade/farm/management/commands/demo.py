@@ -29,11 +29,14 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         load_demo()
-        env = {**os.environ, "AMBASSADE_FARM_ALLOWED": "1"}
+        # The demo's farm publishes every few minutes: look at its blogs every minute at most.
+        env = {"AMBASSADE_WATCH_MIN_INTERVAL": "60", "AMBASSADE_WATCH_MAX_INTERVAL": "300",
+               "AMBASSADE_WATCH_HOST_DELAY_MS": "100", **os.environ, "AMBASSADE_FARM_ALLOWED": "1"}
         me = [sys.executable, "-m", "ambassade"]
         commands = {
             "ferme": [*me, "farm", "--publish-every", str(options["publish_every"])],
             "worker": [*me, "db_worker"],
+            "veille": [*me, "watch", "--tick", "10"],
             "web": [*me, "runserver", options["addr"], "--noreload", "--skip-checks"],
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}

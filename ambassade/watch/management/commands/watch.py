@@ -1,0 +1,63 @@
+"""`ambassade watch`: the veille loop. `--once`: one full pass here, with a progress bar."""
+
+import math
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ambassade.watch.cycle import ensure_feeds, run_cycle
+from ambassade.watch.models import Feed
+from ambassade.watch.tasks import check_due_blogs
+
+
+class Command(BaseCommand):
+    help = (
+        "Veille des blogs. Sans option : boucle qui confie les blogs à surveiller aux workers de tâches "
+        "(arrêt propre sur SIGTERM). --once : un passage complet ici même, avec une barre de progression."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true")
+        parser.add_argument("--tick", type=float, default=30.0, help="secondes entre deux tours de la boucle")
+        parser.add_argument("--batch-size", type=int, default=settings.WATCH_BATCH_SIZE)
+        parser.add_argument("--max-tasks", type=int, default=8, help="lots confiés aux workers par tour, au plus")
+
+    def handle(self, *args, **options):
+        if options["once"]:
+            return self._once(options["batch_size"])
+        self._stopping = False
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        self.stdout.write(f"Veille : un tour toutes les {options['tick']:g} s (Ctrl-C ou SIGTERM pour arrêter).")
+        while not self._stopping:
+            ensure_feeds()
+            due = Feed.objects.due(timezone.now()).count()
+            batches = min(options["max_tasks"], math.ceil(due / options["batch_size"]))
+            for _ in range(batches):
+                check_due_blogs.enqueue(options["batch_size"])
+            if batches:
+                self.stdout.write(f"{due} blogs à vérifier : {batches} lot(s) confié(s) aux workers.")
+            deadline = time.monotonic() + options["tick"]
+            while not self._stopping and time.monotonic() < deadline:
+                time.sleep(0.2)
+        self.stdout.write("Veille arrêtée.")
+
+    def _stop(self, *_):
+        self._stopping = True
+
+    def _once(self, batch_size: int) -> None:
+        ensure_feeds()
+        total = Feed.objects.due(timezone.now()).count()
+        console = Console(file=self.stdout._out, highlight=False)
+        with Progress(TextColumn("Veille"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console) as progress:
+            bar = progress.add_task("veille", total=total)
+            report = run_cycle(batch_size, progress=lambda outcome: progress.advance(bar))
+        statuses = ", ".join(f"{k} : {v}" for k, v in sorted(report.statuses.items())) or "rien à vérifier"
+        console.print(f"{report.checked} blogs vérifiés ({statuses}) ; {report.new_posts} nouveaux billets ; "
+                      f"{report.coverages} articles sur des produits suivis.")
