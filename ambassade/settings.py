@@ -113,7 +113,7 @@ _tasks_backend = env_str("AMBASSADE_TASKS", "db")
 if _tasks_backend == "db":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 elif _tasks_backend == "rq":
-    INSTALLED_APPS.append("django_tasks_rq")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 elif _tasks_backend == "immediate":
@@ -181,6 +181,7 @@ WATCH_MAX_INTERVAL = env_int("AMBASSADE_WATCH_MAX_INTERVAL", 24 * 3600, minimum=
 WATCH_HOST_DELAY = float(env_int("AMBASSADE_WATCH_HOST_DELAY_MS", 1000, minimum=0)) / 1000
 WATCH_BATCH_SIZE = env_int("AMBASSADE_WATCH_BATCH_SIZE", 200, minimum=1)
 WATCH_LEASE_SECONDS = env_int("AMBASSADE_WATCH_LEASE_SECONDS", 300, minimum=5)
+WATCH_NEW_POSTS_PER_CHECK = env_int("AMBASSADE_WATCH_NEW_POSTS_PER_CHECK", 20, minimum=1)
 WATCH_TEXT_RETENTION_DAYS = env_int("AMBASSADE_WATCH_TEXT_RETENTION_DAYS", 90, minimum=1)
 
 LOGGING = {

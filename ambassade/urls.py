@@ -6,6 +6,7 @@ from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
+from ambassade.watch import views as watch
 
 urlpatterns = [
     path("", campaigns.dashboard, name="dashboard"),
@@ -15,6 +16,8 @@ urlpatterns = [
     path("operations/nouvelle/", campaigns.operation_create, name="operation_create"),
     path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/ajouter/", campaigns.placement_add, name="placement_add"),
+    path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
+    path("articles/<int:pk>/verifier/", watch.coverage_review, name="coverage_review"),
     path("placements/<int:pk>/", campaigns.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/deplacer/", campaigns.placement_move, name="placement_move"),
     path("blogs/", blogs.blog_list, name="blog_list"),

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
+from ambassade.watch.models import Coverage, CoverageStatus
+from ambassade.watch.views import ArticleURLForm
 
 from .forms import OperationForm
 from .models import IllegalTransition, Operation, OperationStatus, Placement
@@ -26,10 +28,15 @@ def dashboard(request):
         {"operation": op, "funnel": funnel_counts(p.status for p in op.placements.all())}
         for op in operations
     ]
+    detected = (
+        Coverage.objects.for_membership(membership)
+        .filter(status=CoverageStatus.DETECTED)
+        .select_related("post", "post__blog", "operation", "placement")[:20]
+    )
     return render(
         request,
         "campaigns/dashboard.html",
-        {"cards": cards, "todo": what_needs_me(membership, timezone.now())},
+        {"cards": cards, "todo": what_needs_me(membership, timezone.now()), "detected": detected},
     )
 
 
@@ -78,6 +85,9 @@ def operation_detail(request, pk):
         Operation.objects.for_membership(request.membership).select_related("client"), pk=pk
     )
     context = _board(operation)
+    context["coverages"] = operation.coverages.exclude(status=CoverageStatus.REJECTED).select_related(
+        "post", "post__blog", "placement")
+    context["article_form"] = ArticleURLForm()
     context["addable_blogs"] = (
         Blog.objects.for_membership(request.membership)
         .exclude(placements__operation=operation)
@@ -114,8 +124,9 @@ def _scoped_placement(request, pk):
 def placement_detail(request, pk):
     placement = _scoped_placement(request, pk)
     events = placement.events.select_related("user")
+    coverages = placement.coverages.select_related("post")
     template = "campaigns/_placement_panel.html" if request.htmx else "campaigns/placement_detail.html"
-    return render(request, template, {"placement": placement, "events": events})
+    return render(request, template, {"placement": placement, "events": events, "coverages": coverages})
 
 
 @staff_view(edit=True)

@@ -25,7 +25,6 @@ from .feeds import Entry, FeedParseError, parse_feed
 
 MAX_CRAWL_DELAY = 30.0
 DEFAULT_RETRY_AFTER = 120.0
-MAX_NEW_POSTS = 20  # a feed seen for the first time: analyse its latest posts, not its archive
 
 
 @dataclass
@@ -74,6 +73,12 @@ class Outcome:
     error_kind: str = ""
     error: str = ""
     rediscover: bool = False
+
+
+def new_posts_limit() -> int:
+    from django.conf import settings
+
+    return settings.WATCH_NEW_POSTS_PER_CHECK
 
 
 class HostGate:
@@ -190,7 +195,8 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
             return Outcome(job.feed_id, "error", url, kind, http_status=result.status, error_kind="parse",
                            error=str(error)[:500], rediscover=True)
     outcome.post_dates = [e.published for e in entries if e.published]
-    fresh = [e for e in entries if e.guid not in job.known and e.url not in job.known][:MAX_NEW_POSTS]
+    # A feed seen for the first time: its latest posts, not its whole archive.
+    fresh = [e for e in entries if e.guid not in job.known and e.url not in job.known][:new_posts_limit()]
     for entry in fresh:
         outcome.new_posts.append(await _new_post(session, gate, host, entry, policy, robots))
     return outcome

@@ -132,6 +132,7 @@ class Coverage(models.Model):
     detected_at = models.DateTimeField(default=timezone.now, db_index=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, help_text=_("envoyé dans le résumé quotidien"))
 
     objects = CoverageQuerySet.as_manager()
 
@@ -146,3 +147,12 @@ class Coverage(models.Model):
     @property
     def snippet(self) -> str:
         return self.mentions[0]["snippet"] if self.mentions else ""
+
+    @property
+    def disclosed(self) -> bool:
+        return self.disclosure in ("gifted", "sponsored")
+
+    @property
+    def undisclosed_gift(self) -> bool:
+        """A product we sent, written about without saying so: red in the client report."""
+        return not self.disclosed and self.placement_id is not None and self.placement.shipments.exists()

@@ -12,7 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ambassade.watch.cycle import ensure_feeds, run_cycle
 from ambassade.watch.models import Feed
-from ambassade.watch.tasks import check_due_blogs
+from ambassade.watch.tasks import check_due_blogs, send_coverage_digest
+
+DIGEST_HOUR = 8  # the CM's daily summary goes out with the first tick after 8:00, local time
 
 
 class Command(BaseCommand):
@@ -34,7 +36,12 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         self.stdout.write(f"Veille : un tour toutes les {options['tick']:g} s (Ctrl-C ou SIGTERM pour arrêter).")
+        digest_sent_on = None
         while not self._stopping:
+            local = timezone.localtime()
+            if local.hour >= DIGEST_HOUR and digest_sent_on != local.date():
+                send_coverage_digest.enqueue()
+                digest_sent_on = local.date()
             ensure_feeds()
             due = Feed.objects.due(timezone.now()).count()
             batches = min(options["max_tasks"], math.ceil(due / options["batch_size"]))

@@ -1,0 +1,50 @@
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.campaigns.models import ActorKind, Operation
+
+from .coverage import publish_placement
+from .manual import blog_for_url
+from .models import Coverage, CoverageStatus
+from .tasks import analyze_article
+
+
+class ArticleURLForm(forms.Form):
+    url = forms.URLField(label=gettext_lazy("Adresse de l'article"), max_length=500,
+                         assume_scheme="https")
+
+
+@staff_view(edit=True)
+def coverage_review(request, pk):
+    coverage = get_scoped_or_404(Coverage.objects.for_membership(request.membership).select_related("placement", "post"), pk=pk)
+    action = request.POST.get("action")
+    if action not in ("confirm", "reject"):
+        return redirect(request.POST.get("next") or "dashboard")
+    coverage.status = CoverageStatus.CONFIRMED if action == "confirm" else CoverageStatus.REJECTED
+    coverage.reviewed_by, coverage.reviewed_at = request.user, timezone.now()
+    coverage.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    if action == "confirm" and coverage.placement:
+        publish_placement(coverage.placement, coverage.post.url, actor=ActorKind.PERSON, user=request.user)
+    messages.success(request, _("Merci : article confirmé.") if action == "confirm"
+                     else _("Noté : ce n'est pas un article sur le produit."))
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "dashboard")
+
+
+@staff_view(edit=True)
+def article_add(request, pk):
+    operation = get_scoped_or_404(Operation.objects.for_membership(request.membership), pk=pk)
+    form = ArticleURLForm(request.POST)
+    if form.is_valid() and blog_for_url(request.membership.organisation, form.cleaned_data["url"]) is None:
+        messages.error(request, _("Ce blog n'est pas dans votre base : importez-le d'abord, puis ajoutez l'article."))
+    elif form.is_valid():
+        analyze_article.enqueue(operation.pk, form.cleaned_data["url"], request.user.pk)
+        messages.success(request, _("Article en cours d'analyse : il apparaîtra ici dans un instant."))
+    else:
+        messages.error(request, _("Adresse invalide : %(e)s") % {"e": " ".join(form.errors.get("url", []))})
+    return redirect("operation_detail", pk=operation.pk)
