@@ -93,6 +93,7 @@ class FarmBlog:
     about: str = ""  # the sidebar's "À propos" text, boilerplate by nature
     extra_posts: list[FarmPost] = field(default_factory=list)
     _posts: list[FarmPost] | None = None
+    _sorted: list[FarmPost] | None = None
 
     def host(self, domain: str) -> str:
         return f"{self.slug}.{domain}"
@@ -106,7 +107,9 @@ class FarmBlog:
         """Newest first. Generated on first use so that 10,000 blogs cost little until read."""
         if self._posts is None:
             self._posts = _generate_posts(self)
-        return sorted([*self._posts, *self.extra_posts], key=lambda p: p.published, reverse=True)
+        if self._sorted is None:
+            self._sorted = sorted([*self._posts, *self.extra_posts], key=lambda p: p.published, reverse=True)
+        return self._sorted
 
     def post_by_slug(self, slug: str) -> FarmPost | None:
         return next((p for p in self.posts if p.slug == slug), None)
@@ -118,6 +121,7 @@ class FarmBlog:
         number = 100000 + len(self.extra_posts)
         post = _make_post(rng, self, number, when or datetime.now(UTC), kind, brand_obj, product)
         self.extra_posts.append(post)
+        self._sorted = None
         return post
 
 

@@ -45,10 +45,25 @@ class Farm:
         return f"http://{blog.host(self.domain)}:{port}"
 
 
-def _respond(request: web.Request, blog: FarmBlog, text: str, content_type: str, *, last_modified=None):
-    encoding = "iso-8859-1" if "wrong_charset" in blog.faults else blog.charset
-    body = text.encode(encoding, errors="xmlcharrefreplace")
-    etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
+BODIES = web.AppKey("bodies", dict)
+
+
+def _respond(request: web.Request, blog: FarmBlog, text, content_type: str, *, last_modified=None):
+    """`text` may be a callable, rendered only when this version of the page is not cached.
+
+    The cache key holds the host (with its port), the path, the blog's number of
+    published posts and its faults, so any change to the blog is a new entry.
+    """
+    cache = request.app[BODIES]
+    key = (request.host, request.path_qs, len(blog.extra_posts), frozenset(blog.faults))
+    cached = cache.get(key)
+    if cached is None:
+        encoding = "iso-8859-1" if "wrong_charset" in blog.faults else blog.charset
+        body = (text() if callable(text) else text).encode(encoding, errors="xmlcharrefreplace")
+        if len(cache) > 50_000:
+            cache.clear()
+        cached = cache[key] = (body, '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"')
+    body, etag = cached
     headers = {"ETag": etag}
     if last_modified:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
@@ -67,6 +82,7 @@ def _respond(request: web.Request, blog: FarmBlog, text: str, content_type: str,
 
 def make_app(farm: Farm) -> web.Application:
     app = web.Application()
+    app[BODIES] = {}
 
     @web.middleware
     async def log_requests(request, handler):
@@ -113,6 +129,23 @@ def make_app(farm: Farm) -> web.Application:
             return web.json_response({"url": farm.base_url(blog, port) + render.post_path(blog, post), "title": post.title})
         if action == "requests":
             return web.json_response(list(farm.requests))
+        if action == "stats":
+            statuses: dict[str, int] = defaultdict(int)
+            for r in farm.requests:
+                statuses[str(r["status"])] += 1
+            return web.json_response({"requests": len(farm.requests), "statuses": statuses,
+                                      "max_inflight_per_host": max(farm.max_inflight.values(), default=0)})
+        if action == "reset" and request.method == "POST":
+            farm.requests.clear()
+            farm.max_inflight.clear()
+            return web.json_response({"ok": True})
+        if action == "bump" and request.method == "POST":
+            # A new post on the first N blogs (all by default): the benchmark's "changed" path.
+            data = await request.post()
+            blogs = list(farm.blogs.values())[: int(data.get("count") or len(farm.blogs))]
+            for blog in blogs:
+                blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None)
+            return web.json_response({"bumped": len(blogs)})
         if action == "fault" and request.method == "POST":
             data = await request.post()
             blog = farm.blogs.get(data.get("blog", ""))
@@ -135,17 +168,19 @@ def make_app(farm: Farm) -> web.Application:
             return faulted
         latest = blog.posts[0].published if blog.posts else None
         if path == "/":
-            return _respond(request, blog, render.home_html(blog, base), "text/html", last_modified=latest)
+            return _respond(request, blog, lambda: render.home_html(blog, base), "text/html", last_modified=latest)
         if path == "/robots.txt":
-            return _respond(request, blog, render.robots_txt(blog, base), "text/plain")
+            return _respond(request, blog, lambda: render.robots_txt(blog, base), "text/plain")
         feeds = render.PLATFORM_PATHS[blog.platform]["feeds"]
         if path in [f.split("?")[0] for f in feeds]:
             if "malformed_feed" in blog.faults:
                 return _respond(request, blog, render.rss(blog, base, full=False)[:-40], "application/rss+xml")
             if path.endswith(("atom.xml", "/default")) and request.query.get("alt") != "rss":
-                return _respond(request, blog, render.atom(blog, base), "application/atom+xml", last_modified=latest)
+                return _respond(request, blog, lambda: render.atom(blog, base), "application/atom+xml",
+                                last_modified=latest)
             full = blog.platform in ("wordpress", "blogger")
-            return _respond(request, blog, render.rss(blog, base, full=full), "application/rss+xml", last_modified=latest)
+            return _respond(request, blog, lambda: render.rss(blog, base, full=full), "application/rss+xml",
+                            last_modified=latest)
         if blog.platform == "wordpress":
             if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/"):
                 return _respond(request, blog, render.wp_posts_json(blog, base), "application/json", last_modified=latest)

@@ -15,9 +15,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--port", type=int, default=settings.FARM_PORT)
         parser.add_argument("--publish-every", type=float, default=0, help="publier un billet toutes les N secondes")
+        parser.add_argument("--healthy", action="store_true", help="aucun blog en panne (benchmarks)")
 
     def handle(self, *args, **options):
         farm = Farm(build_catalog(options["blogs"], options["seed"]), settings.FARM_DOMAIN)
+        if options["healthy"]:
+            for blog in farm.blogs.values():
+                blog.faults.clear()
         self.stdout.write(
             f"Ferme : {options['blogs']} blogs sur http://<blog>.{settings.FARM_DOMAIN}:{options['port']}/ "
             f"(liste : http://{settings.FARM_HOST}:{options['port']}/_farm/blogs)"
