@@ -91,3 +91,31 @@ def test_the_daily_digest_lists_new_articles_once(world, detected):
     assert set(message.to) >= {world.owner.email, world.member.email}
     assert world.viewer.email not in message.to
     assert send_digests()["mails"] == 0
+
+
+def test_post_texts_are_cleared_after_the_retention_but_excerpts_stay(world, settings):
+    from datetime import timedelta
+
+    from ambassade.watch.retention import purge_old_texts
+
+    settings.WATCH_TEXT_RETENTION_DAYS = 30
+    old = Post.objects.create(blog=world.blog, guid="old", url="https://cuisine-de-lea.example/old",
+                              text="Texte complet", excerpt="Texte", found_at=timezone.now() - timedelta(days=31))
+    recent = Post.objects.create(blog=world.blog, guid="new", url="https://cuisine-de-lea.example/new",
+                                 text="Texte complet", excerpt="Texte")
+    assert purge_old_texts() == 1
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.text == "" and old.excerpt == "Texte" and recent.text == "Texte complet"
+
+
+def test_the_blog_page_shows_what_the_veille_knows(client, world):
+    from ambassade.watch.models import Feed
+
+    Feed.objects.create(blog=world.blog, url="https://cuisine-de-lea.example/feed/", kind="rss",
+                        last_error="HTTP 503", error_count=2, last_checked_at=timezone.now())
+    Post.objects.create(blog=world.blog, guid="p", url="https://cuisine-de-lea.example/p", title="Ma tarte <b>",
+                        disclosure="gifted", giveaway=True)
+    client.force_login(world.member)
+    page = client.get(reverse("blog_detail", args=[world.blog.pk])).content.decode()
+    assert "HTTP 503" in page and "Ma tarte &lt;b&gt;" in page and "offert" in page

@@ -42,10 +42,13 @@ def blog_detail(request, pk):
     _staff_only(request)
     blog = get_scoped_or_404(Blog.objects.for_membership(request.membership), pk=pk)
     placements = blog.placements.select_related("operation", "operation__client").order_by("-created_at")
+    feed = getattr(blog, "feed", None)
+    posts = blog.posts.order_by("-published_at")[:10]
     return render(
         request,
         "blogs/blog_detail.html",
-        {"blog": blog, "bloggers": blog.bloggers.prefetch_related("emails"), "placements": placements},
+        {"blog": blog, "bloggers": blog.bloggers.prefetch_related("emails"), "placements": placements,
+         "feed": feed, "posts": posts},
     )
 
 

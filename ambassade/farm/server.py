@@ -202,7 +202,7 @@ def make_app(farm: Farm) -> web.Application:
 
 FAULTS = {
     "gone", "malformed_feed", "wrong_charset", "throttle", "unavailable", "slow", "hang", "redirect_loop",
-    "moved", "huge", "gzip_bomb", "relative_links", "duplicate_guids", "undated", "future",
+    "moved", "huge", "gzip_bomb", "relative_links", "duplicate_guids", "undated", "future", "no_feed",
 }
 FEED_PATHS = {p.split("?")[0] for spec in render.PLATFORM_PATHS.values() for p in spec["feeds"]}
 
@@ -225,6 +225,8 @@ async def _fault(farm: Farm, blog: FarmBlog, request: web.Request, base: str):
     if "hang" in faults:
         await asyncio.sleep(farm.hang_seconds)
     is_feed = request.path in FEED_PATHS
+    if "no_feed" in faults and (is_feed or request.path.startswith("/wp-json")):
+        raise web.HTTPNotFound(text="Pas de flux ici.")
     if "redirect_loop" in faults and (is_feed or request.path.startswith("/boucle")):
         target = "/boucle-b" if request.path != "/boucle-b" else "/boucle-a"
         raise web.HTTPMovedPermanently(location=base + target)

@@ -8,6 +8,7 @@ in, outcomes out; the cycle writes them in bulk.
 """
 
 import asyncio
+import functools
 import hashlib
 import time
 from collections.abc import Callable
@@ -19,9 +20,9 @@ from protego import Protego
 
 from ambassade.lib.http import FetchError, Policy, fetch, make_session
 
-from .detect.extract import Article, decode_html, extract_fragment, extract_html
-from .discover import feed_candidates
-from .feeds import Entry, FeedParseError, parse_feed
+from .detect.extract import Article, decode_html, extract_fragment, extract_page
+from .discover import feed_candidates, sitemap_candidates
+from .feeds import Entry, FeedParseError, parse_feed, parse_sitemap
 
 MAX_CRAWL_DELAY = 30.0
 DEFAULT_RETRY_AFTER = 120.0
@@ -37,7 +38,7 @@ class FeedJob:
     etag: str = ""
     last_modified: str = ""
     content_hash: str = ""
-    known: frozenset = frozenset()  # GUIDs and URLs already stored
+    known: frozenset = frozenset()  # hash() of the GUIDs and URLs already stored
 
 
 @dataclass
@@ -160,9 +161,21 @@ async def _robots(session, gate: HostGate, host: str, job: FeedJob, policy: Poli
                 raise
             info.robots_txt = ""  # no robots.txt: everything is allowed
         info.robots_fetched = True
-    robots = Protego.parse(info.robots_txt or "")
+    robots = parse_robots(info.robots_txt or "")
     info.crawl_delay = robots.crawl_delay("AmbassadeBot")
     return robots
+
+
+def parse_robots(text: str) -> Protego:
+    """Parsed once per distinct rule set: many blogs share their platform's default robots.txt,
+    which differ only by their Sitemap line (sitemaps are read by the crawler itself)."""
+    rules = "\n".join(line for line in text.splitlines() if not line.lower().startswith("sitemap:"))
+    return _parse_rules(rules)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_rules(rules: str) -> Protego:
+    return Protego.parse(rules)
 
 
 async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Policy) -> Outcome:
@@ -196,9 +209,10 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
                            error=str(error)[:500], rediscover=True)
     outcome.post_dates = [e.published for e in entries if e.published]
     # A feed seen for the first time: its latest posts, not its whole archive.
-    fresh = [e for e in entries if e.guid not in job.known and e.url not in job.known][:new_posts_limit()]
+    fresh = [e for e in entries if hash(e.guid) not in job.known and hash(e.url) not in job.known]
+    fresh = fresh[:new_posts_limit()]
     for entry in fresh:
-        outcome.new_posts.append(await _new_post(session, gate, host, entry, policy, robots))
+        outcome.new_posts.append(await _new_post(session, gate, host, entry, policy, robots, job.platform))
     return outcome
 
 
@@ -222,10 +236,33 @@ async def _discover(session, gate, host, job: FeedJob, policy: Policy, robots: P
             continue
         if entries:
             return url, kind, result, entries
-    raise last_error or FetchError("no_feed", "aucun flux trouvé sur ce blog")
+    # No feed: the sitemap (an index leads to the posts' sitemap), read as a feed.
+    for url in sitemap_candidates(gate.info(host).robots_txt or "", home.url):
+        if not robots.can_fetch(url, "AmbassadeBot"):
+            continue
+        try:
+            result = await _get(session, gate, host, url, policy)
+            nested, _pages = parse_sitemap(result.body)
+            posts = [n for n in nested if "post" in n] or nested
+            if posts:
+                url = posts[0]
+                result = await _get(session, gate, host, url, policy)
+            entries = parse_feed(result.body, url, "sitemap")
+        except FetchError as error:
+            if error.kind in ("throttled", "paused"):
+                raise
+            last_error = error
+            continue
+        except FeedParseError as error:
+            last_error = FetchError("parse", str(error))
+            continue
+        if entries:
+            return url, "sitemap", result, entries
+    raise last_error or FetchError("no_feed", "aucun flux ni plan du site trouvé sur ce blog")
 
 
-async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego) -> NewPost:
+async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego,
+                    platform: str = "") -> NewPost:
     published = entry.published.date() if entry.published else None
     article = extract_fragment(entry.html, entry.title, published)
     # Summary-only feeds (Over-blog, Canalblog…) and undated entries: read the page itself.
@@ -233,7 +270,8 @@ async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: P
         if robots.can_fetch(entry.url, "AmbassadeBot"):
             try:
                 page = await _get(session, gate, host, entry.url, policy)
-                extracted = extract_html(decode_html(page.body, page.charset), url=entry.url)
+                html = decode_html(page.body, page.charset)
+                extracted = extract_page(html, platform, entry.url)
                 if extracted.paragraphs and not entry.full:
                     extracted.title = entry.title or extracted.title
                     extracted.published = published or extracted.published

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from ambassade.blogs.models import Blog, BlogStatus
 from ambassade.campaigns.models import Operation, OperationStatus
+from ambassade.lib.bulk import update_rows
 from ambassade.lib.http import Policy
 
 from .coverage import record_coverage
@@ -31,7 +32,9 @@ from .detect.lexicon import Lexicon, Term
 from .models import Feed, FeedKind, HostState, Post
 from .schedule import backoff, next_interval
 
-KNOWN_POSTS = 60  # GUIDs and URLs per blog handed to the crawler to tell new posts
+# The most recent posts per blog handed to the crawler to tell new from known. A feed
+# lists 10 to 25 items, so 30 is enough; they travel as hashes to keep batches small.
+KNOWN_POSTS = 30
 
 
 @dataclass
@@ -89,14 +92,16 @@ def run_cycle(batch_size: int | None = None, *, progress=lambda outcome: None, p
 
 def run_batch(owner: str, ids: list[int], report: CycleReport, *, progress=lambda o: None,
               policy: Policy | None = None) -> None:
-    feeds = {f.id: f for f in Feed.objects.filter(id__in=ids, lease_owner=owner).select_related("blog")}
+    feeds = {f.id: f for f in Feed.objects.filter(id__in=ids, lease_owner=owner).select_related("blog").only(
+        *[f.name for f in Feed._meta.concrete_fields],
+        "blog__url", "blog__platform", "blog__organisation_id", "blog__status")}
     known = defaultdict(set)
     for blog_id, guid, url in (
         Post.objects.filter(blog_id__in=[f.blog_id for f in feeds.values()])
         .order_by("-published_at").values_list("blog_id", "guid", "url")
     ):
         if len(known[blog_id]) < 2 * KNOWN_POSTS:
-            known[blog_id].update((guid, url))
+            known[blog_id].update((hash(guid), hash(url)))
     jobs = [
         FeedJob(f.id, f.blog.url, f.blog.platform, f.url, f.kind, f.etag, f.last_modified, f.content_hash,
                 frozenset(known[f.blog_id]))
@@ -157,12 +162,12 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
                     Blog.objects.filter(pk=feed.blog_id).update(status=BlogStatus.BROKEN)
                 if outcome.rediscover and feed.error_count >= 2:
                     feed.url, feed.kind, feed.etag, feed.last_modified = "", FeedKind.UNKNOWN, "", ""
-        Feed.objects.bulk_update(
+        update_rows(
+            Feed,
             list(feeds.values()),
             ["url", "kind", "discovered_at", "etag", "last_modified", "content_hash", "next_check_at", "interval",
              "last_checked_at", "last_success_at", "last_status", "error_count", "last_error", "last_error_kind",
              "gone", "check_count", "lease_owner", "lease_until"],
-            batch_size=500,
         )
         _store_hosts(hosts, states, now)
         created = _store_posts([p for p, _ in new_posts])
@@ -198,6 +203,8 @@ def _store_posts(posts: list[Post]) -> set[tuple[int, str]]:
 
 
 def _store_hosts(hosts: dict[str, HostInfo], states: dict[str, HostState], now) -> None:
+    """Upsert what changed about each host (robots.txt fetched, a pause), in one statement."""
+    changed = []
     for name, info in hosts.items():
         paused = datetime.fromtimestamp(info.paused_until, tz=UTC) if info.paused_until else None
         if not info.robots_fetched and (paused is None or paused <= now):
@@ -207,7 +214,11 @@ def _store_hosts(hosts: dict[str, HostInfo], states: dict[str, HostState], now) 
             state.robots_txt, state.robots_fetched_at = info.robots_txt or "", now
         state.crawl_delay = info.crawl_delay
         state.paused_until = paused
-        state.save()
+        changed.append(state)
+    HostState.objects.bulk_create(
+        changed, update_conflicts=True, unique_fields=["host"],
+        update_fields=["robots_txt", "robots_fetched_at", "crawl_delay", "paused_until"], batch_size=500,
+    )
 
 
 def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:

@@ -36,6 +36,8 @@ def parse_feed(body: bytes, base_url: str, kind: str = "") -> list[Entry]:
     stripped = body.lstrip()
     if kind == "wp_json" or stripped[:1] == b"[":
         entries = _parse_wp_json(body, base_url)
+    elif kind == "sitemap":
+        entries = _sitemap_entries(body, base_url)
     else:
         entries = _parse_xml_feed(body, base_url)
     seen, unique = set(), []
@@ -122,6 +124,14 @@ def parse_sitemap(body: bytes) -> tuple[list[str], list[tuple[str, str | None]]]
         for url in root.findall("s:url", ns) if url.findtext("s:loc", namespaces=ns)
     ]
     return nested, pages
+
+
+def _sitemap_entries(body: bytes, base_url: str) -> list[Entry]:
+    """A posts sitemap read as a feed: newest first, no content (each page is read when new)."""
+    _nested, pages = parse_sitemap(body)
+    pages.sort(key=lambda page: page[1] or "", reverse=True)
+    return [Entry(guid=url[:500], url=urljoin(base_url, url), title="", published=_date(lastmod), html="", full=False)
+            for url, lastmod in pages[:50]]
 
 
 def _text(value: str) -> str:

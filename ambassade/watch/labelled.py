@@ -15,7 +15,7 @@ from ambassade.farm.catalog import FarmBlog, FarmPost
 from ambassade.farm.render import article_html
 
 from .detect.analyze import analyze, lexicon_for
-from .detect.extract import decode_html, extract_html
+from .detect.extract import decode_html, extract_html, extract_page
 
 AZUR = {"brand": "Maison Azur", "products": ["Crème Hydra Rose", "Sérum Éclat de Nuit"],
         "aliases": ["#AzurBeauté"], "domains": ["maison-azur.fr"]}
@@ -362,22 +362,32 @@ class Outcome:
 
 
 def evaluate(cases: list[Case] = CASES) -> list[Outcome]:
+    """Each case through both extractors: the crawler's (the platform's post container)
+    and the general one (unknown platforms, URLs added by hand). Both must be right."""
     outcomes = []
     for index, case in enumerate(cases):
         html = decode_html(render_case(case, index), case.charset)
         lex = case.lexicon
-        verdict = analyze(extract_html(html), lexicon_for(lex["brand"], lex["products"], lex["aliases"], lex["domains"])).as_json()
-        failures = []
-        if verdict["is_coverage"] != case.is_coverage:
-            failures.append(f"is_coverage={verdict['is_coverage']} (attendu {case.is_coverage})")
-        if verdict["disclosure"]["label"] != case.disclosure:
-            failures.append(f"disclosure={verdict['disclosure']['label']} (attendu {case.disclosure})")
-        if verdict["giveaway"]["present"] != case.giveaway:
-            failures.append(f"giveaway={verdict['giveaway']['present']} (attendu {case.giveaway})")
-        if case.deadline and verdict["giveaway"]["deadline"] != case.deadline.isoformat():
-            failures.append(f"deadline={verdict['giveaway']['deadline']} (attendu {case.deadline})")
-        outcomes.append(Outcome(case, verdict, failures))
+        lexicon = lexicon_for(lex["brand"], lex["products"], lex["aliases"], lex["domains"])
+        crawler = analyze(extract_page(html, PLATFORMS[index % len(PLATFORMS)]), lexicon).as_json()
+        general = analyze(extract_html(html), lexicon).as_json()
+        failures = [f"plateforme : {f}" for f in _failures(case, crawler)]
+        failures += [f"trafilatura : {f}" for f in _failures(case, general)]
+        outcomes.append(Outcome(case, crawler, failures))
     return outcomes
+
+
+def _failures(case: Case, verdict: dict) -> list[str]:
+    failures = []
+    if verdict["is_coverage"] != case.is_coverage:
+        failures.append(f"is_coverage={verdict['is_coverage']} (attendu {case.is_coverage})")
+    if verdict["disclosure"]["label"] != case.disclosure:
+        failures.append(f"disclosure={verdict['disclosure']['label']} (attendu {case.disclosure})")
+    if verdict["giveaway"]["present"] != case.giveaway:
+        failures.append(f"giveaway={verdict['giveaway']['present']} (attendu {case.giveaway})")
+    if case.deadline and verdict["giveaway"]["deadline"] != case.deadline.isoformat():
+        failures.append(f"deadline={verdict['giveaway']['deadline']} (attendu {case.deadline})")
+    return failures
 
 
 def scores(outcomes: list[Outcome]) -> dict:

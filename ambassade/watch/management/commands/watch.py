@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ambassade.watch.cycle import ensure_feeds, run_cycle
 from ambassade.watch.models import Feed
-from ambassade.watch.tasks import check_due_blogs, send_coverage_digest
+from ambassade.watch.tasks import check_due_blogs, purge_post_texts, send_coverage_digest
 
 DIGEST_HOUR = 8  # the CM's daily summary goes out with the first tick after 8:00, local time
 
@@ -41,6 +41,7 @@ class Command(BaseCommand):
             local = timezone.localtime()
             if local.hour >= DIGEST_HOUR and digest_sent_on != local.date():
                 send_coverage_digest.enqueue()
+                purge_post_texts.enqueue()
                 digest_sent_on = local.date()
             ensure_feeds()
             due = Feed.objects.due(timezone.now()).count()
