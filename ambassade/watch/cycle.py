@@ -170,9 +170,14 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
              "gone", "check_count", "lease_owner", "lease_until"],
         )
         _store_hosts(hosts, states, now)
+        lexicon, operations = active_lexicon() if new_posts else (None, {})
+        for post, new in new_posts:  # the post's own verdict, stored with it
+            whole = analyze(new.article, lexicon)
+            post.disclosure, post.giveaway = whole.disclosure.label, whole.giveaway.present
         created = _store_posts([p for p, _ in new_posts])
         report.new_posts += len(created)
-        report.coverages += _detect([(p, n) for p, n in new_posts if (p.blog_id, p.guid) in created])
+        fresh = [(p, n) for p, n in new_posts if (p.blog_id, p.guid) in created]
+        report.coverages += _detect(fresh, lexicon, operations)
 
 
 def _post(blog: Blog, new, now) -> Post:
@@ -233,15 +238,9 @@ def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
     return Lexicon(terms), operations
 
 
-def _detect(posts) -> int:
-    if not posts:
-        return 0
-    lexicon, operations = active_lexicon()
+def _detect(posts, lexicon: Lexicon, operations: dict[int, Operation]) -> int:
     count = 0
     for post, new in posts:
-        whole = analyze(new.article, lexicon)
-        post.disclosure, post.giveaway = whole.disclosure.label, whole.giveaway.present
-        post.save(update_fields=["disclosure", "giveaway"])
         for op_id in _groups(lexicon, new.article):
             operation = operations[op_id]
             if operation.organisation_id != post.blog.organisation_id or not _during(post, operation):

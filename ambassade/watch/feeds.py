@@ -31,6 +31,47 @@ class Entry:
     comments: int | None = None
 
 
+class _LazyEntry(Entry):
+    """An entry whose title and body are worked out only when read: most entries of a
+    changed feed are already known, and only GUID, URL and date are needed for them."""
+
+    def __init__(self, raw, base_url: str):
+        self._raw = raw
+        link = urljoin(base_url, raw.get("link") or "")
+        self.url = link
+        self.guid = str(raw.get("id") or link)[:500]
+        self.published = _date(raw.get("published") or raw.get("updated") or raw.get("published_parsed"))
+        self._body = None
+
+    def _content(self):
+        if self._body is None:
+            content = self._raw.get("content") or []
+            html = content[0].get("value", "") if content else ""
+            summary = self._raw.get("description") or self._raw.get("summary") or ""
+            # fastfeedparser copies an RSS <description> into `content` when there is no
+            # <content:encoded>: content is full only when it is more than the summary.
+            full = bool(html) and html.strip() != summary.strip()
+            self._body = (html or summary, full)
+        return self._body
+
+    @property
+    def html(self) -> str:
+        return self._content()[0]
+
+    @property
+    def full(self) -> bool:
+        return self._content()[1]
+
+    @property
+    def title(self) -> str:
+        return _text(self._raw.get("title") or "")
+
+    @property
+    def comments(self) -> int | None:
+        value = self._raw.get("slash_comments") or self._raw.get("comments")
+        return int(value) if value is not None and str(value).isdigit() else None
+
+
 def parse_feed(body: bytes, base_url: str, kind: str = "") -> list[Entry]:
     """Entries in feed order, GUIDs unique, links absolute, dates in UTC (future ones kept as given)."""
     stripped = body.lstrip()
@@ -60,33 +101,7 @@ def _parse_xml_feed(body: bytes, base_url: str) -> list[Entry]:
         raw = parsed.entries
         if not raw and parsed.get("bozo"):
             raise FeedParseError(f"flux illisible : {parsed.get('bozo_exception')}")
-    return [_entry(e, base_url) for e in raw if e.get("link") or e.get("id")]
-
-
-def _entry(e, base_url: str) -> Entry:
-    link = urljoin(base_url, e.get("link") or "")
-    content = e.get("content") or []
-    html = content[0].get("value", "") if content else ""
-    summary = e.get("description") or e.get("summary") or ""
-    # fastfeedparser copies an RSS <description> into `content` when there is no
-    # <content:encoded>: content is full only when it says more than the summary.
-    full = bool(html) and _text(html) != _text(summary)
-    if not html:
-        html = summary
-    comments = e.get("slash_comments") or e.get("comments")
-    try:
-        comments = int(comments) if comments is not None and str(comments).isdigit() else None
-    except ValueError:
-        comments = None
-    return Entry(
-        guid=str(e.get("id") or link)[:500],
-        url=link,
-        title=_text(e.get("title") or ""),
-        published=_date(e.get("published") or e.get("updated") or e.get("published_parsed")),
-        html=html,
-        full=full,
-        comments=comments,
-    )
+    return [_LazyEntry(e, base_url) for e in raw if e.get("link") or e.get("id")]
 
 
 def _parse_wp_json(body: bytes, base_url: str) -> list[Entry]:
