@@ -27,7 +27,7 @@ from ambassade.lib.http import Policy
 
 from .coverage import record_coverage
 from .crawler import FeedJob, HostInfo, Outcome, check_batch
-from .detect.analyze import analyze
+from .detect.analyze import analyze_groups
 from .detect.lexicon import Lexicon, Term
 from .models import Feed, FeedKind, HostState, Post
 from .schedule import backoff, next_interval
@@ -171,13 +171,14 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
         )
         _store_hosts(hosts, states, now)
         lexicon, operations = active_lexicon() if new_posts else (None, {})
+        verdicts = {}
         for post, new in new_posts:  # the post's own verdict, stored with it
-            whole = analyze(new.article, lexicon)
+            whole, per_group = verdicts[id(post)] = analyze_groups(new.article, lexicon)
             post.disclosure, post.giveaway = whole.disclosure.label, whole.giveaway.present
         created = _store_posts([p for p, _ in new_posts])
         report.new_posts += len(created)
-        fresh = [(p, n) for p, n in new_posts if (p.blog_id, p.guid) in created]
-        report.coverages += _detect(fresh, lexicon, operations)
+        fresh = [(p, verdicts[id(p)][1]) for p, _ in new_posts if (p.blog_id, p.guid) in created]
+        report.coverages += _detect(fresh, operations)
 
 
 def _post(blog: Blog, new, now) -> Post:
@@ -238,15 +239,15 @@ def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
     return Lexicon(terms), operations
 
 
-def _detect(posts, lexicon: Lexicon, operations: dict[int, Operation]) -> int:
+def _detect(posts, operations: dict[int, Operation]) -> int:
+    """Coverage for each (new post, operation of its blog's organisation) it is about."""
     count = 0
-    for post, new in posts:
-        for op_id in _groups(lexicon, new.article):
-            operation = operations[op_id]
-            if operation.organisation_id != post.blog.organisation_id or not _during(post, operation):
+    for post, per_group in posts:
+        for op_id, verdict in per_group.items():
+            operation = operations.get(op_id)
+            if operation is None or operation.organisation_id != post.blog.organisation_id:
                 continue
-            verdict = analyze(new.article, lexicon, group=op_id)
-            if verdict.is_coverage and record_coverage(post, operation, verdict.as_json()):
+            if verdict.is_coverage and _during(post, operation) and record_coverage(post, operation, verdict.as_json()):
                 count += 1
     return count
 
@@ -257,11 +258,3 @@ def _during(post: Post, operation: Operation) -> bool:
         return True
     published = post.published_at or post.found_at
     return timezone.localdate(published) >= operation.starts_on
-
-
-def _groups(lexicon: Lexicon, article) -> set:
-    from .detect.normalize import fold
-
-    groups = {h.term.group for h in lexicon.find(fold(article.title or ""))}
-    groups |= {h.term.group for h in lexicon.find(fold(article.text))}
-    return groups

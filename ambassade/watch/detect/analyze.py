@@ -38,6 +38,7 @@ class Verdict:
     disclosure: Disclosure
     giveaway: Giveaway
     topics: list[str] = field(default_factory=list)
+    folded: tuple = field(default=(), repr=False, compare=False)  # (title, body), to reuse
 
     def as_json(self) -> dict:
         return {
@@ -60,10 +61,31 @@ class Verdict:
 
 def analyze(article: Article, lexicon: Lexicon, group: object = None) -> Verdict:
     """The verdict for one group's terms (an operation); `group=None` means every term."""
-    title = fold(article.title or "")
-    body = fold(article.text)
-    title_hits = _of_group(lexicon.find(title), group)
-    body_hits = _of_group(lexicon.find(body), group)
+    whole, per_group = analyze_groups(article, lexicon)
+    if group is None:
+        return whole
+    if group in per_group:
+        return per_group[group]
+    return _verdict(article, *whole.folded, [], [], lexicon, group, (whole.disclosure, whole.giveaway))
+
+
+def analyze_groups(article: Article, lexicon: Lexicon) -> tuple[Verdict, dict]:
+    """Fold and scan the article once: the verdict over every term, and one per group
+    (operation) named in it. The crawler's path: one post against every running operation."""
+    title, body = fold(article.title or ""), fold(article.text)
+    title_hits, body_hits = lexicon.find(title), lexicon.find(body)
+    shared = (detect_disclosure(title, body), detect_giveaway(body, article.published))
+    whole = _verdict(article, title, body, title_hits, body_hits, lexicon, None, shared)
+    groups = {h.term.group for h in title_hits + body_hits}
+    groups |= {term.group for term, _link in _link_mentions(article.links, lexicon, None)}
+    per_group = {
+        g: _verdict(article, title, body, _of_group(title_hits, g), _of_group(body_hits, g), lexicon, g, shared)
+        for g in groups
+    }
+    return whole, per_group
+
+
+def _verdict(article, title, body, title_hits, body_hits, lexicon, group, shared) -> Verdict:
     link_hits = _link_mentions(article.links, lexicon, group)
 
     mentions = _summarise(title, title_hits, body, body_hits, link_hits)
@@ -74,8 +96,7 @@ def analyze(article: Article, lexicon: Lexicon, group: object = None) -> Verdict
         or len(body_hits) >= SUBJECT_MIN_MENTIONS
         or (len(body_hits) >= 2 and any(h.start <= first_paragraph for h in body_hits))
     )
-    disclosure = detect_disclosure(fold(f"{article.title or ''}. {article.text}"))
-    giveaway = detect_giveaway(body, article.published)
+    disclosure, giveaway = shared
     return Verdict(
         title=article.title,
         published=article.published,
@@ -84,6 +105,7 @@ def analyze(article: Article, lexicon: Lexicon, group: object = None) -> Verdict
         mentions=mentions,
         disclosure=disclosure,
         giveaway=giveaway,
+        folded=(title, body),
     )
 
 

@@ -48,7 +48,8 @@ _NEGATION = re.compile(
 
 
 def _compile(patterns):
-    return [re.compile(p) for p in patterns]
+    # One alternation per family: one scan of the text instead of one per phrase.
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 _FAMILIES = [
@@ -69,18 +70,14 @@ def _negated(text: str, start: int) -> bool:
     return bool(_NEGATION.search(text[max(0, start - 30):start]))
 
 
-def detect_disclosure(folded: Folded) -> Disclosure:
-    text = folded.text
-    for label, patterns in _FAMILIES:
-        best = None
-        for pattern in patterns:
+def detect_disclosure(*parts: Folded) -> Disclosure:
+    """The strongest family found in any part (title, then body), with its first phrase."""
+    for label, pattern in _FAMILIES:
+        for folded in parts:
+            text = folded.text
             for match in pattern.finditer(text):
                 if label != "self_bought" and _negated(text, match.start()):
                     continue
-                if best is None or match.start() < best.start():
-                    best = match
-                break
-        if best is not None:
-            begin, end = folded.original_span(best.start(), best.end())
-            return Disclosure(label, folded.original[begin:end].strip(" .:;,"), best.start())
+                begin, end = folded.original_span(match.start(), match.end())
+                return Disclosure(label, folded.original[begin:end].strip(" .:;,"), match.start())
     return Disclosure("none", None)

@@ -20,6 +20,7 @@ STRONG = [
     r"(?:lots?|coffrets?|exemplaires?|box|places?|produits?|\w+)",
     r"le (?:ou la )?gagnante? (?:sera|seront)",
 ]
+_STRONG = re.compile("|".join(f"(?:{p})" for p in STRONG))  # one scan, leftmost match first
 WEAK = re.compile(r"\bconcours\b")
 IDIOMS = re.compile(
     r"concours (?:de circonstances?|d'entree|de la fonction publique|general|de beaute|hippique|de chant"
@@ -57,10 +58,10 @@ def detect_giveaway(folded: Folded, published: date | None = None) -> Giveaway:
         return any(a <= position < b for a, b in idioms)
 
     found = None
-    for pattern in STRONG:
-        match = re.search(pattern, text)
-        if match and not in_idiom(match.start()) and (found is None or match.start() < found.start()):
+    for match in _STRONG.finditer(text):
+        if not in_idiom(match.start()):
             found = match
+            break
     if found is None:
         for match in WEAK.finditer(text):
             if in_idiom(match.start()):
