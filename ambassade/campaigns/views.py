@@ -28,15 +28,13 @@ def dashboard(request):
         {"operation": op, "funnel": funnel_counts(p.status for p in op.placements.all())}
         for op in operations
     ]
-    detected = (
-        Coverage.objects.for_membership(membership)
-        .filter(status=CoverageStatus.DETECTED)
-        .select_related("post", "post__blog", "operation", "placement")[:20]
-    )
+    pending = Coverage.objects.for_membership(membership).filter(status=CoverageStatus.DETECTED)
+    detected = pending.select_related("post", "post__blog", "operation", "placement")[:5]
     return render(
         request,
         "campaigns/dashboard.html",
-        {"cards": cards, "todo": what_needs_me(membership, timezone.now()), "detected": detected},
+        {"cards": cards, "todo": what_needs_me(membership, timezone.now()), "detected": detected,
+         "detected_count": pending.count()},
     )
 
 

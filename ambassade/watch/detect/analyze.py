@@ -137,7 +137,8 @@ def _link_mentions(links: list[str], lexicon: Lexicon, group) -> list[tuple[Term
 def _summarise(title, title_hits, body, body_hits, link_hits) -> list[Mention]:
     counts: Counter = Counter()
     snippets: dict[Term, str] = {}
-    for folded, hits in ((title, title_hits), (body, body_hits)):
+    # The body's sentence is better evidence than the title, which the CM already sees.
+    for folded, hits in ((body, body_hits), (title, title_hits)):
         for hit in hits:
             counts[hit.term] += 1
             snippets.setdefault(hit.term, folded.snippet(hit.start, hit.end))
