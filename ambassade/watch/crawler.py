@@ -217,18 +217,21 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
 
 
 async def _discover(session, gate, host, job: FeedJob, policy: Policy, robots: Protego):
+    """The first candidate that yields entries: announced or conventional feeds, then sitemaps."""
     home = await _get(session, gate, host, job.blog_url, policy)
     html = decode_html(home.body, home.charset)
+    candidates = [(url, kind, _read_feed) for url, kind in feed_candidates(html, home.url, job.platform)]
+    candidates += [(url, "sitemap", _read_sitemap)
+                   for url in sitemap_candidates(gate.info(host).robots_txt or "", home.url)]
     last_error = None
-    for url, kind in feed_candidates(html, home.url, job.platform):
+    for url, kind, read in candidates:
         if not robots.can_fetch(url, "AmbassadeBot"):
             continue
         try:
-            result = await _get(session, gate, host, url, policy)
-            entries = parse_feed(result.body, url, kind)
+            url, result, entries = await read(session, gate, host, url, kind, policy)
         except FetchError as error:
             if error.kind in ("throttled", "paused"):
-                raise
+                raise  # the whole host waits: no point trying its other addresses
             last_error = error
             continue
         except FeedParseError as error:
@@ -236,29 +239,23 @@ async def _discover(session, gate, host, job: FeedJob, policy: Policy, robots: P
             continue
         if entries:
             return url, kind, result, entries
-    # No feed: the sitemap (an index leads to the posts' sitemap), read as a feed.
-    for url in sitemap_candidates(gate.info(host).robots_txt or "", home.url):
-        if not robots.can_fetch(url, "AmbassadeBot"):
-            continue
-        try:
-            result = await _get(session, gate, host, url, policy)
-            nested, _pages = parse_sitemap(result.body)
-            posts = [n for n in nested if "post" in n] or nested
-            if posts:
-                url = posts[0]
-                result = await _get(session, gate, host, url, policy)
-            entries = parse_feed(result.body, url, "sitemap")
-        except FetchError as error:
-            if error.kind in ("throttled", "paused"):
-                raise
-            last_error = error
-            continue
-        except FeedParseError as error:
-            last_error = FetchError("parse", str(error))
-            continue
-        if entries:
-            return url, "sitemap", result, entries
     raise last_error or FetchError("no_feed", "aucun flux ni plan du site trouvé sur ce blog")
+
+
+async def _read_feed(session, gate, host, url: str, kind: str, policy: Policy):
+    result = await _get(session, gate, host, url, policy)
+    return url, result, parse_feed(result.body, url, kind)
+
+
+async def _read_sitemap(session, gate, host, url: str, kind: str, policy: Policy):
+    """A sitemap index leads to the posts' sitemap, which is then read as a feed."""
+    result = await _get(session, gate, host, url, policy)
+    nested, _pages = parse_sitemap(result.body)
+    posts = [n for n in nested if "post" in n] or nested
+    if posts:
+        url = posts[0]
+        result = await _get(session, gate, host, url, policy)
+    return url, result, parse_feed(result.body, url, "sitemap")
 
 
 async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego,
