@@ -123,3 +123,13 @@ def test_an_article_about_another_product_of_the_brand_waits_for_the_cm(world, f
     assert coverage.about_product is False and coverage.disclosure == "sponsored"
     placement.refresh_from_db()
     assert placement.status == Status.PITCHED
+
+
+def test_storing_a_post_already_known_neither_fails_nor_duplicates(world):
+    from ambassade.watch.cycle import _store_posts
+
+    Post.objects.create(blog=world.blog, guid="old", url="https://cuisine-de-lea.example/old")
+    batch = [Post(blog=world.blog, guid="old", url="https://cuisine-de-lea.example/old"),
+             Post(blog=world.blog, guid="new", url="https://cuisine-de-lea.example/new")]
+    assert _store_posts(batch) == {(world.blog.id, "new")}
+    assert sorted(Post.objects.values_list("guid", flat=True)) == ["new", "old"]

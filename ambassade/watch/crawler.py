@@ -207,7 +207,7 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
         except FeedParseError as error:
             return Outcome(job.feed_id, "error", url, kind, http_status=result.status, error_kind="parse",
                            error=str(error)[:500], rediscover=True)
-    outcome.post_dates = [e.published for e in entries if e.published]
+    outcome.post_dates = [e.published for e in entries[:10] if e.published]  # the schedule's window
     # A feed seen for the first time: its latest posts, not its whole archive.
     fresh = [e for e in entries if hash(e.guid) not in job.known and hash(e.url) not in job.known]
     fresh = fresh[:new_posts_limit()]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ambassade.blogs.models import Blog, BlogStatus
@@ -195,8 +195,23 @@ def _post(blog: Blog, new, now) -> Post:
 
 
 def _store_posts(posts: list[Post]) -> set[tuple[int, str]]:
+    """Insert the new posts and return their (blog, GUID) keys.
+
+    The crawler already left out the posts it knew, so a plain insert (which
+    returns primary keys on SQLite and PostgreSQL) is the common path; a
+    conflict (a post older than the known window) falls back to skipping the
+    existing ones.
+    """
     if not posts:
         return set()
+    try:
+        with transaction.atomic():
+            Post.objects.bulk_create(posts, batch_size=500)
+        if all(p.pk for p in posts):
+            return {(p.blog_id, p.guid) for p in posts}
+    except IntegrityError:
+        for post in posts:
+            post.pk = None
     existing = set(Post.objects.filter(blog_id__in={p.blog_id for p in posts}, guid__in=[p.guid for p in posts])
                    .values_list("blog_id", "guid"))
     fresh = [p for p in posts if (p.blog_id, p.guid) not in existing]

@@ -37,11 +37,20 @@ class _LazyEntry(Entry):
 
     def __init__(self, raw, base_url: str):
         self._raw = raw
-        link = urljoin(base_url, raw.get("link") or "")
+        link = raw.get("link") or ""
+        if not link.startswith(("http://", "https://")):
+            link = urljoin(base_url, link)  # relative links, as broken feeds have them
         self.url = link
         self.guid = str(raw.get("id") or link)[:500]
-        self.published = _date(raw.get("published") or raw.get("updated") or raw.get("published_parsed"))
         self._body = None
+        self._published = False
+
+    @property
+    def published(self) -> datetime | None:
+        if self._published is False:
+            raw = self._raw
+            self._published = _date(raw.get("published") or raw.get("updated") or raw.get("published_parsed"))
+        return self._published
 
     def _content(self):
         if self._body is None:
