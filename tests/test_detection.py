@@ -118,3 +118,34 @@ def test_analyze_reads_a_plain_text_file_and_refuses_a_missing_one(tmp_path):
     assert verdict["title"] is None and verdict["disclosure"]["label"] == "self_bought"
     missing = run_analyze(str(tmp_path / "absent.html"), "--brand", "X", "--json")
     assert missing.returncode != 0 and "introuvable" in missing.stderr
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("Mon fond de teint préféré et un mascara qui tient toute la journée.", "beaute"),
+    ("Trois façons de porter une robe longue avec des baskets.", "mode"),
+    ("La recette du gâteau au yaourt de ma grand-mère, cuisson 35 minutes.", "cuisine"),
+    ("Enceinte de cinq mois : la valise de maternité et la poussette.", "parentalite"),
+    ("On a repeint le salon et chiné un vieux buffet en brocante.", "deco_maison"),
+    ("Road trip en Écosse : itinéraire, hôtels et randonnées.", "voyage"),
+    ("Mon nouveau smartphone : écran, batterie et appareil photo.", "high_tech"),
+    ("Essai d'une voiture électrique : autonomie et bornes de recharge sur l'autoroute.", "auto_moto"),
+    ("Yoga du matin et tisane du soir pour mieux dormir.", "sante_bienetre"),
+    ("Le festival de jazz et l'exposition du musée ce week-end.", "loisirs_culture"),
+])
+def test_it_tells_the_topic_of_french_sentences_it_never_saw(text, topic):
+    from ambassade.watch.detect.topics import classify
+
+    assert classify(text)[0] == topic
+
+
+def test_it_says_nothing_when_no_topic_is_clear():
+    from ambassade.watch.detect.topics import classify
+
+    assert classify("Bonjour à toutes et à tous !") == []
+
+
+def test_analyze_json_carries_the_topics(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text("La recette de la tarte au yaourt : farine, sucre, beurre et une heure au four.\n", encoding="utf-8")
+    verdict = json.loads(run_analyze(str(note), "--brand", "Laiterie Delacour", "--json").stdout)
+    assert verdict["topics"][0] == "cuisine"

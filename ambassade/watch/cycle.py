@@ -175,6 +175,7 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
         for post, new in new_posts:  # the post's own verdict, stored with it
             whole, per_group = verdicts[id(post)] = analyze_groups(new.article, lexicon)
             post.disclosure, post.giveaway = whole.disclosure.label, whole.giveaway.present
+            post.topics = whole.topics
         created = _store_posts([p for p, _ in new_posts])
         report.new_posts += len(created)
         fresh = [(p, verdicts[id(p)][1]) for p, _ in new_posts if (p.blog_id, p.guid) in created]

@@ -416,3 +416,15 @@ def scores(outcomes: list[Outcome]) -> dict:
         "giveaway": prf([o.verdict["giveaway"]["present"] for o in outcomes], [o.case.giveaway for o in outcomes]),
         "disclosure": labels,
     }
+
+
+def topic_accuracy(blogs: int = 200, seed: int = 7) -> tuple[int, int, int]:
+    """(posts, first topic right, true topic among the first three) on the farm's posts,
+    whose topic is their ground truth."""
+    from ambassade.farm.catalog import build_catalog
+
+    from .detect.topics import classify
+
+    posts = [p for b in build_catalog(blogs, seed, today=PUBLISHED) for p in b.posts]
+    ranked = [(p.topic, classify(f"{p.title}. {' '.join(p.paragraphs)}")) for p in posts]
+    return len(posts), sum(1 for t, r in ranked if r[:1] == [t]), sum(1 for t, r in ranked if t in r)

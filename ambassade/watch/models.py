@@ -84,6 +84,7 @@ class Post(models.Model):
     comment_count = models.PositiveIntegerField(null=True, blank=True)
     disclosure = models.CharField(max_length=20, blank=True)
     giveaway = models.BooleanField(default=False)
+    topics = models.JSONField(default=list, blank=True, help_text=_("thèmes de la taxonomie, le plus probable d'abord"))
     found_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

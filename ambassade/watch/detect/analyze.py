@@ -14,6 +14,7 @@ from .extract import Article
 from .giveaway import Giveaway, detect_giveaway
 from .lexicon import Hit, Lexicon, Term
 from .normalize import fold
+from .topics import classify
 
 # A post is *about* the product when it names it in its title, or names it
 # often, or opens with it; otherwise the mention is in passing.
@@ -66,7 +67,7 @@ def analyze(article: Article, lexicon: Lexicon, group: object = None) -> Verdict
         return whole
     if group in per_group:
         return per_group[group]
-    return _verdict(article, *whole.folded, [], [], lexicon, group, (whole.disclosure, whole.giveaway))
+    return _verdict(article, *whole.folded, [], [], lexicon, group, (whole.disclosure, whole.giveaway, whole.topics))
 
 
 def analyze_groups(article: Article, lexicon: Lexicon) -> tuple[Verdict, dict]:
@@ -74,7 +75,8 @@ def analyze_groups(article: Article, lexicon: Lexicon) -> tuple[Verdict, dict]:
     (operation) named in it. The crawler's path: one post against every running operation."""
     title, body = fold(article.title or ""), fold(article.text)
     title_hits, body_hits = lexicon.find(title), lexicon.find(body)
-    shared = (detect_disclosure(title, body), detect_giveaway(body, article.published))
+    shared = (detect_disclosure(title, body), detect_giveaway(body, article.published),
+              classify(f"{article.title or ''}. {article.text}"))
     whole = _verdict(article, title, body, title_hits, body_hits, lexicon, None, shared)
     groups = {h.term.group for h in title_hits + body_hits}
     groups |= {term.group for term, _link in _link_mentions(article.links, lexicon, None)}
@@ -96,7 +98,7 @@ def _verdict(article, title, body, title_hits, body_hits, lexicon, group, shared
         or len(body_hits) >= SUBJECT_MIN_MENTIONS
         or (len(body_hits) >= 2 and any(h.start <= first_paragraph for h in body_hits))
     )
-    disclosure, giveaway = shared
+    disclosure, giveaway, topics = shared
     return Verdict(
         title=article.title,
         published=article.published,
@@ -105,6 +107,7 @@ def _verdict(article, title, body, title_hits, body_hits, lexicon, group, shared
         mentions=mentions,
         disclosure=disclosure,
         giveaway=giveaway,
+        topics=topics,
         folded=(title, body),
     )
 

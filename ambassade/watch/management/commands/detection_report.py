@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from ambassade.watch.labelled import evaluate, scores
+from ambassade.watch.labelled import evaluate, scores, topic_accuracy
 
 
 class Command(BaseCommand):
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         for label, values in result["disclosure"].items():
             measures.add_row(f"transparence : {label}", *map(str, values.values()))
         console.print(measures)
+        posts, right, in_top3 = topic_accuracy()
+        console.print(f"Thèmes (sans modèle, lexique racinisé) sur {posts} billets de la ferme : "
+                      f"premier thème juste {100 * right / posts:.1f} %, dans les trois premiers {100 * in_top3 / posts:.1f} %")
         failed = [o for o in outcomes if o.failures]
         if options["failures"] or failed:
             for outcome in failed:

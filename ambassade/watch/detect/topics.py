@@ -1,0 +1,102 @@
+"""Which of the fixed French topics a post is about: a stemmed lexicon, no model, no network.
+
+Pure. Words are stemmed with Snowball's French stemmer, then folded (accents
+off), on both sides. A topic's score is the number of its stems in the text,
+weighted by how specific each stem is (a stem shared by several topics counts
+less), normalised by the text's length. Topics above a floor come out, most
+likely first. The vocabulary below is written for French blogs in general, not
+taken from the farm's posts, so that measuring it on the farm is honest.
+"""
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+import snowballstemmer
+
+from .normalize import fold
+
+VOCABULARY = {
+    "beaute": "beauté maquillage crème sérum peau visage teint fond de teint mascara rouge à lèvres vernis "
+              "soin hydratant hydratation rides cosmétique cosmétiques parfum démaquillant gommage masque "
+              "cheveux shampoing après-shampoing coiffure routine swatch palette fard paupières texture pores",
+    "mode": "mode look tenue robe jupe pantalon jean chemise chemisier veste manteau trench pull t-shirt "
+            "chaussures baskets sandales bottes sac accessoires dressing garde-robe taille coupe tissu lin "
+            "coton soie collection défilé styliste tendance porter vêtement vêtements prêt-à-porter",
+    "cuisine": "cuisine recette recettes ingrédients cuillère four cuisson gâteau tarte dessert goûter "
+               "yaourt fromage beurre farine sucre œufs chocolat verrine ramequin plat repas dîner déjeuner "
+               "légumes fruits sauce pâtisserie préparation mijoter saveur gourmand gourmandise",
+    "parentalite": "bébé bébés enfant enfants maman papa parents grossesse enceinte naissance accouchement "
+                   "allaitement biberon couches poussette portage sieste crèche école maternité famille "
+                   "nourrisson tétine trimestre fratrie éducation",
+    "deco_maison": "décoration déco maison salon chambre cuisine équipée meuble meubles étagère canapé "
+                   "peinture mur murs lampe luminaire coussin plaid tapis rangement brocante chiner vase "
+                   "jardin balcon plantes intérieur rénovation bricolage",
+    "voyage": "voyage voyages vacances séjour valise avion train vol hôtel chambre d'hôtes camping étape "
+              "itinéraire randonnée vélo road trip destination visiter visite plage montagne escapade "
+              "week-end découverte région pays ville marché touriste",
+    "high_tech": "téléphone smartphone ordinateur tablette application appli écran batterie autonomie "
+                 "logiciel mise à jour sauvegarde photo appareil objectif wifi bluetooth console jeu vidéo "
+                 "gadget connecté technologie numérique internet",
+    "auto_moto": "voiture voitures auto moto scooter conduite permis volant moteur électrique hybride "
+                 "recharge borne autoroute pneus garage contrôle technique trajet kilomètres essence "
+                 "carburant vitesse",
+    "lifestyle": "quotidien semaine mois bonheur coups de cœur favoris humeur rituel dimanche instant "
+                 "envie inspiration journal carnet gratitude organisation anniversaire amis soirée "
+                 "petits plaisirs",
+    "sante_bienetre": "santé bien-être sport yoga méditation sommeil dormir marche courir course "
+                      "relaxation stress fatigue alimentation équilibre nutrition tisane détente respiration "
+                      "forme énergie médecin",
+    "loisirs_culture": "livre livres roman lecture lire auteur exposition musée concert festival musique "
+                       "cinéma film série théâtre spectacle jeu de société escape game sortie culture "
+                       "bibliothèque artiste",
+}
+MIN_SHARE = 0.25  # a topic must weigh at least this share of the best one to be listed
+
+_stemmer = snowballstemmer.stemmer("french")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    return fold(_stemmer.stemWord(word.lower())).text
+
+
+def stems(text: str) -> list[str]:
+    words = []
+    for token in _WORD.findall(text):
+        words.extend(part for part in re.split(r"['’-]", token) if len(part) > 2)
+    return [_stem(w) for w in words]
+
+
+def _build():
+    topics_of: dict[str, set[str]] = {}
+    for topic, words in VOCABULARY.items():
+        for stem in stems(words):
+            topics_of.setdefault(stem, set()).add(topic)
+    # A stem that several topics share says less about each of them.
+    return {stem: (topics, 1 / len(topics)) for stem, topics in topics_of.items()}
+
+
+_LEXICON = _build()
+
+
+def topic_scores(text: str) -> dict[str, float]:
+    counts = Counter(s for s in stems(text) if s in _LEXICON)
+    scores: dict[str, float] = {}
+    for stem, count in counts.items():
+        topics, weight = _LEXICON[stem]
+        for topic in topics:
+            scores[topic] = scores.get(topic, 0.0) + weight * (1 + math.log(count))
+    return scores
+
+
+def classify(text: str, limit: int = 3) -> list[str]:
+    """The taxonomy slugs the text is about, most likely first (empty when nothing is clear)."""
+    scores = topic_scores(text)
+    if not scores:
+        return []
+    best = max(scores.values())
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    return [t for t in ranked if scores[t] >= MIN_SHARE * best][:limit]
