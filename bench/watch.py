@@ -13,14 +13,16 @@ ever in flight to one host.
 import argparse
 import asyncio
 import gc
+import os
 import random
 import socket
 import sys
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 
-from _harness import FarmProcess, configure, free_port, percentile, rss_kib
+from _harness import FarmProcess, configure, free_port, percentile
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--blogs", type=int, default=10_000)
@@ -90,8 +92,6 @@ try:
 
     console.print("Cold cycle (robots.txt, first fetch, latest post of each blog)…")
     timed_cycle("cold")
-    gc.collect()
-    rss_after_cold = rss_kib()
 
     # --- the 304 path -------------------------------------------------------------
     farm.control("reset")
@@ -133,8 +133,23 @@ try:
     tracemalloc.stop()
     results["memory_kib_per_1000"] = peak / 1024  # the working set of a 1,000-blog batch
     results["memory_kib_batch_200"] = peak_200 / 1024
-    gc.collect()
-    results["rss_growth_kib_per_1000"] = max(0, rss_kib() - rss_after_cold) / (args.blogs / 1000)
+
+
+    # --- a worker's own memory: a separate process that only runs the veille -----------
+    import json
+    import subprocess
+
+    worker = subprocess.run([sys.executable, str(Path(__file__).parent / "_worker_memory.py"), "1000", "3"],
+                            capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    if worker.returncode:
+        raise RuntimeError(worker.stderr[-2000:])
+    memory = json.loads(worker.stdout.strip().splitlines()[-1])
+    per_1000 = memory["blogs"] / 1000
+    results["worker_kib_per_1000"] = (memory["after_kib"][-1] - memory["baseline_kib"]) / per_1000
+    results["worker_growth_kib_per_1000"] = (memory["after_kib"][-1] - memory["after_kib"][0]) / per_1000
+    console.print(f"  worker process: {memory['baseline_kib'] / 1024:.0f} MiB after start-up, "
+                  f"{[round(k / 1024) for k in memory['after_kib']]} MiB after each of 3 cycles")
 
     # --- detection latency: posts published while the veille runs continuously -------
     published: list[tuple[str, float]] = []
@@ -256,8 +271,9 @@ console.print(
     f"new-post detection latency: p50 {results['latency_p50']:.1f} s, p95 {results['latency_p95']:.1f} s  ·  "
     f"working memory: {results['memory_kib_per_1000']:.0f} KiB for a 1,000-blog batch, "
     f"{results['memory_kib_batch_200']:.0f} KiB for a default 200-blog batch (Python peaks; "
-    f"no state is kept in memory between cycles)  ·  steady RSS growth over the run: "
-    f"{results['rss_growth_kib_per_1000']:.0f} KiB per 1,000 blogs  ·  "
+    f"no state is kept in memory between cycles)  ·  a worker process that only runs the veille: "
+    f"{results['worker_kib_per_1000']:.0f} KiB per 1,000 blogs above its start-up size after 3 cycles, "
+    f"growth from the first to the third cycle {results['worker_growth_kib_per_1000']:.0f} KiB per 1,000 blogs  ·  "
     f"conditional requests on the 304 path: {100 * results['conditional_share']:.1f} %  ·  "
     f"most requests in flight to one host: {results['max_inflight']}"
 )
