@@ -200,13 +200,18 @@ try:
             current = []
     size_mb = sum(len(t.encode()) for t in corpus) / 1e6
     folded_corpus = [fold(text) for text in corpus]
-    started = time.perf_counter()
+
+    def best_of_three(work) -> float:  # a micro-benchmark: the least disturbed of three passes
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            work()
+            timings.append(time.perf_counter() - started)
+        return size_mb / min(timings)
+
     hits = sum(len(lexicon.find(folded)) for folded in folded_corpus)
-    results["matching_mb_s"] = size_mb / (time.perf_counter() - started)
-    started = time.perf_counter()
-    for text in corpus:
-        lexicon.find(fold(text))
-    results["fold_matching_mb_s"] = size_mb / (time.perf_counter() - started)
+    results["matching_mb_s"] = best_of_three(lambda: [lexicon.find(folded) for folded in folded_corpus])
+    results["fold_matching_mb_s"] = best_of_three(lambda: [lexicon.find(fold(text)) for text in corpus])
     folded_terms = [fold_term(t.text) for t in terms]
     sample = corpus[:20]
     sample_mb = sum(len(t.encode()) for t in sample) / 1e6
