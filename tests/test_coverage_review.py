@@ -81,6 +81,10 @@ def test_the_cm_adds_an_article_by_url_and_it_is_analysed(client, world, setting
         outside = client.post(reverse("article_add", args=[operation.pk]), {"url": "https://inconnu.example/billet"},
                               follow=True)
         assert "pas dans votre base" in html.unescape(outside.content.decode())
+        missing = client.post(reverse("article_add", args=[operation.pk]),
+                              {"url": farm.url(farm_blog) + "/2026/01/01/billet-disparu/"}, follow=True)
+        assert "Impossible de lire l'article : HTTP 404" in html.unescape(missing.content.decode())
+        assert Coverage.objects.filter(operation=operation).count() == 1
 
 
 def test_the_daily_digest_lists_new_articles_once(world, detected):

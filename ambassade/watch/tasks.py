@@ -12,14 +12,6 @@ def check_due_blogs(batch_size: int = 0) -> dict:
 
 
 @task()
-def analyze_article(operation_id: int, url: str, user_id: int | None = None) -> dict:
-    """An article the CM (or the blogger) points at: fetched and analysed like a crawled one."""
-    from .manual import add_article
-
-    return add_article(operation_id, url, user_id)
-
-
-@task()
 def send_coverage_digest() -> dict:
     from .digest import send_digests
 

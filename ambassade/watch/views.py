@@ -9,9 +9,8 @@ from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.campaigns.models import ActorKind, Operation
 
 from .coverage import publish_placement
-from .manual import blog_for_url
+from .manual import add_article, blog_for_url
 from .models import Coverage, CoverageStatus
-from .tasks import analyze_article
 
 
 class ArticleURLForm(forms.Form):
@@ -43,8 +42,16 @@ def article_add(request, pk):
     if form.is_valid() and blog_for_url(request.membership.organisation, form.cleaned_data["url"]) is None:
         messages.error(request, _("Ce blog n'est pas dans votre base : importez-le d'abord, puis ajoutez l'article."))
     elif form.is_valid():
-        analyze_article.enqueue(operation.pk, form.cleaned_data["url"], request.user.pk)
-        messages.success(request, _("Article en cours d'analyse : il apparaîtra ici dans un instant."))
+        # One URL the CM is waiting for: fetched here (same SSRF-safe client, 10 s at most) so
+        # that a 404, a timeout or a refused address is said at once instead of lost in a task.
+        result = add_article(operation.pk, form.cleaned_data["url"], request.user.pk)
+        if "error" in result:
+            messages.error(request, result["error"])
+        elif result["is_coverage"]:
+            messages.success(request, _("Article ajouté et analysé : il parle bien du produit."))
+        else:
+            messages.warning(request, _("Article ajouté, mais il ne parle pas du produit comme sujet : "
+                                        "vérifiez l'adresse."))
     else:
         messages.error(request, _("Adresse invalide : %(e)s") % {"e": " ".join(form.errors.get("url", []))})
     return redirect("operation_detail", pk=operation.pk)
