@@ -72,3 +72,31 @@ def test_it_walks_a_cm_from_login_to_a_moved_placement(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/")
     page.screenshot(path=ARTIFACTS / "dashboard-mobile.png", full_page=True)
+
+
+def test_it_lets_a_cm_confirm_an_article_the_veille_found(page, live_server):
+    from ambassade.campaigns.status import Status
+    from ambassade.watch.models import Coverage, CoverageStatus, Post
+
+    load_demo()
+    placement = Placement.objects.filter(operation__name="Lancement Crème Hydra Rose", status="pitched").first()
+    post = Post.objects.create(blog=placement.blog, guid="demo-1", url=placement.blog.url + "2026/11/hydra-rose/",
+                               title="Crème Hydra Rose de Maison Azur : mon avis", disclosure="none")
+    coverage = Coverage.objects.create(post=post, operation=placement.operation, placement=placement,
+                                       about_product=False, disclosure="none", mentions=[
+                                           {"term": "Maison Azur", "kind": "brand", "count": 2,
+                                            "snippet": "…la crème de Maison Azur, je l'ai adoptée…"}])
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    article = page.locator(".coverage", has_text="Crème Hydra Rose de Maison Azur : mon avis")
+    article.wait_for()
+    assert "Parle de la marque, pas du produit" in article.inner_text()
+    page.screenshot(path=ARTIFACTS / "dashboard-veille.png", full_page=True)
+    article.get_by_role("button", name="Confirmer").click()
+    page.wait_for_selector("text=Merci : article confirmé.")
+    coverage.refresh_from_db()
+    placement.refresh_from_db()
+    assert coverage.status == CoverageStatus.CONFIRMED and placement.status == Status.PUBLISHED
+    assert placement.events.last().user.username == DEMO_USER

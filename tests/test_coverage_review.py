@@ -123,3 +123,10 @@ def test_the_blog_page_shows_what_the_veille_knows(client, world):
     client.force_login(world.member)
     page = client.get(reverse("blog_detail", args=[world.blog.pk])).content.decode()
     assert "HTTP 503" in page and "Ma tarte &lt;b&gt;" in page and "offert" in page
+
+
+def test_review_never_redirects_to_another_site(client, world, detected):
+    client.force_login(world.member)
+    for data in ({"action": "confirm", "next": "https://evil.example/"}, {"action": "?", "next": "//evil.example"}):
+        response = client.post(reverse("coverage_review", args=[detected.pk]), data)
+        assert response.status_code == 302 and response["Location"] == reverse("dashboard")

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,7 +24,7 @@ def coverage_review(request, pk):
     coverage = get_scoped_or_404(Coverage.objects.for_membership(request.membership).select_related("placement", "post"), pk=pk)
     action = request.POST.get("action")
     if action not in ("confirm", "reject"):
-        return redirect(request.POST.get("next") or "dashboard")
+        return _back(request)
     coverage.status = CoverageStatus.CONFIRMED if action == "confirm" else CoverageStatus.REJECTED
     coverage.reviewed_by, coverage.reviewed_at = request.user, timezone.now()
     coverage.save(update_fields=["status", "reviewed_by", "reviewed_at"])
@@ -31,8 +32,15 @@ def coverage_review(request, pk):
         publish_placement(coverage.placement, coverage.post.url, actor=ActorKind.PERSON, user=request.user)
     messages.success(request, _("Merci : article confirmé.") if action == "confirm"
                      else _("Noté : ce n'est pas un article sur le produit."))
+    return _back(request)
+
+
+def _back(request):
+    """Back to the page the form came from, never to another site."""
     target = request.POST.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else "dashboard")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return redirect(target if safe and target else "dashboard")
 
 
 @staff_view(edit=True)
