@@ -92,3 +92,11 @@ def test_the_watch_loop_stops_cleanly_on_sigterm(tmp_path):
     loop.send_signal(signal.SIGTERM)
     out, _ = loop.communicate(timeout=15)
     assert loop.returncode == 0 and "Veille arrêtée." in out
+
+
+def test_feed_items_with_non_web_links_are_dropped():
+    rss = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+      <item><title>Pi\xc3\xa8ge</title><link>javascript:alert(document.cookie)</link><guid>x</guid></item>
+      <item><title>Vrai billet</title><link>https://lea.example/vrai</link><guid>y</guid></item>
+      </channel></rss>"""
+    assert [e.url for e in parse_feed(rss, "https://lea.example/")] == ["https://lea.example/vrai"]

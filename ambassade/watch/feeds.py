@@ -92,6 +92,8 @@ def parse_feed(body: bytes, base_url: str, kind: str = "") -> list[Entry]:
         entries = _parse_xml_feed(body, base_url)
     seen, unique = set(), []
     for entry in entries:
+        if not entry.url.lower().startswith(("http://", "https://")):
+            continue  # a "javascript:" or "data:" link would end up in an href on our pages
         if entry.guid in seen:
             continue  # duplicate GUIDs: the first (newest) wins
         seen.add(entry.guid)
