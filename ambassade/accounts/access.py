@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
-def staff_view(edit: bool = False, manage: bool = False):
-    """Require a logged-in member; `edit` refuses client viewers on unsafe methods."""
+def staff_view(edit: bool = False, manage: bool = False, agency: bool = False):
+    """Require a logged-in member; `edit` refuses client viewers on unsafe methods;
+    `agency` keeps client viewers out entirely (the address book, imports)."""
 
     def decorator(view):
         @wraps(view)
@@ -23,6 +24,8 @@ def staff_view(edit: bool = False, manage: bool = False):
             membership = request.membership
             if not membership:
                 raise PermissionDenied("Ce compte n'appartient à aucune organisation.")
+            if agency and membership.client_id:
+                raise PermissionDenied("Réservé à l'équipe de l'agence.")
             unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
             if (edit or unsafe) and not membership.can_edit:
                 raise PermissionDenied("Accès en lecture seule.")

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -7,15 +6,9 @@ from ambassade.accounts.access import get_scoped_or_404, staff_view
 from .models import Blog, Blogger, BlogStatus, Platform
 
 
-def _staff_only(request):
-    # Client viewers read their operations' reports, never the agency's address book.
-    if request.membership.client_id:
-        raise PermissionDenied("Réservé à l'équipe de l'agence.")
-
-
-@staff_view()
+# Client viewers read their operations, never the agency's address book: agency=True.
+@staff_view(agency=True)
 def blog_list(request):
-    _staff_only(request)
     blogs = Blog.objects.for_membership(request.membership).search(request.GET.get("q", ""))
     platform = request.GET.get("platform", "")
     if platform in Platform.values:
@@ -37,9 +30,8 @@ def blog_list(request):
     return render(request, template, context)
 
 
-@staff_view()
+@staff_view(agency=True)
 def blog_detail(request, pk):
-    _staff_only(request)
     blog = get_scoped_or_404(Blog.objects.for_membership(request.membership), pk=pk)
     placements = blog.placements.select_related("operation", "operation__client").order_by("-created_at")
     feed = getattr(blog, "feed", None)
@@ -52,9 +44,8 @@ def blog_detail(request, pk):
     )
 
 
-@staff_view()
+@staff_view(agency=True)
 def blogger_list(request):
-    _staff_only(request)
     bloggers = Blogger.objects.for_membership(request.membership).select_related("blog").prefetch_related("emails")
     query = request.GET.get("q", "").strip()
     if query:
@@ -66,9 +57,8 @@ def blogger_list(request):
     return render(request, "blogs/blogger_list.html", {"page": page, "q": query})
 
 
-@staff_view()
+@staff_view(agency=True)
 def blogger_detail(request, pk):
-    _staff_only(request)
     blogger = get_scoped_or_404(
         Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk
     )

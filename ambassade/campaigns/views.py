@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
 from ambassade.watch.models import Coverage, CoverageStatus
-from ambassade.watch.views import ArticleURLForm
 
 from .forms import OperationForm
 from .models import IllegalTransition, Operation, OperationStatus, Placement
@@ -77,15 +76,11 @@ def _board(operation):
     }
 
 
-@staff_view()
-def operation_detail(request, pk):
-    operation = get_scoped_or_404(
-        Operation.objects.for_membership(request.membership).select_related("client"), pk=pk
-    )
+def _operation_page(request, operation) -> dict:
+    """Everything the operation page shows; also used when a move is refused without htmx."""
     context = _board(operation)
     context["coverages"] = operation.coverages.exclude(status=CoverageStatus.REJECTED).select_related(
         "post", "post__blog", "placement")
-    context["article_form"] = ArticleURLForm()
     context["addable_blogs"] = (
         Blog.objects.for_membership(request.membership)
         .exclude(placements__operation=operation)
@@ -93,7 +88,15 @@ def operation_detail(request, pk):
         if request.membership.can_edit
         else []
     )
-    return render(request, "campaigns/operation_detail.html", context)
+    return context
+
+
+@staff_view()
+def operation_detail(request, pk):
+    operation = get_scoped_or_404(
+        Operation.objects.for_membership(request.membership).select_related("client"), pk=pk
+    )
+    return render(request, "campaigns/operation_detail.html", _operation_page(request, operation))
 
 
 @staff_view(edit=True)
@@ -133,20 +136,21 @@ def placement_move(request, pk):
     if request.method != "POST":
         return redirect("operation_detail", pk=placement.operation_id)
     target = request.POST.get("status", "")
-    status_code = 200
     try:
         placement.move(target, user=request.user, note=request.POST.get("note", "")[:500])
+        moved = True
         messages.success(
             request, _("%(blog)s : %(status)s") % {"blog": placement.blog, "status": Status(target).label}
         )
     except IllegalTransition as error:
+        moved = False
         messages.error(request, str(error))
-        status_code = 409
     if request.htmx:
         # htmx does not swap 4xx responses by default: the board is re-rendered with the message.
         response = render(request, "campaigns/_board.html", _board(placement.operation))
-        response["X-Ambassade-Result"] = "moved" if status_code == 200 else "refused"
+        response["X-Ambassade-Result"] = "moved" if moved else "refused"
         return response
-    if status_code != 200:
-        return render(request, "campaigns/operation_detail.html", _board(placement.operation), status=409)
+    if not moved:
+        return render(request, "campaigns/operation_detail.html",
+                      _operation_page(request, placement.operation), status=409)
     return redirect("operation_detail", pk=placement.operation_id)

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,14 +29,8 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _no_clients(request):
-    if request.membership.client_id:
-        raise PermissionDenied
-
-
-@staff_view(edit=True)
+@staff_view(edit=True, agency=True)
 def import_start(request):
-    _no_clients(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -69,9 +62,8 @@ def import_start(request):
     return render(request, "imports/import_start.html", {"form": form, "jobs": jobs})
 
 
-@staff_view()
+@staff_view(agency=True)
 def import_detail(request, pk):
-    _no_clients(request)
     job = get_scoped_or_404(ImportJob.objects.for_membership(request.membership), pk=pk)
     if request.method == "POST" and job.status == ImportStatus.PREVIEWED:
         job.skip_invalid = bool(request.POST.get("skip_invalid"))
@@ -86,8 +78,7 @@ def import_detail(request, pk):
     return render(request, "imports/import_detail.html", {"job": job})
 
 
-@staff_view()
+@staff_view(agency=True)
 def import_progress(request, pk):
-    _no_clients(request)
     job = get_scoped_or_404(ImportJob.objects.for_membership(request.membership), pk=pk)
     return render(request, "imports/_progress.html", {"job": job})

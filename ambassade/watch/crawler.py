@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from protego import Protego
 
 from ambassade.lib.http import FetchError, Policy, fetch, make_session
@@ -74,12 +75,6 @@ class Outcome:
     error_kind: str = ""
     error: str = ""
     rediscover: bool = False
-
-
-def new_posts_limit() -> int:
-    from django.conf import settings
-
-    return settings.WATCH_NEW_POSTS_PER_CHECK
 
 
 class HostGate:
@@ -210,7 +205,7 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
     outcome.post_dates = [e.published for e in entries[:10] if e.published]  # the schedule's window
     # A feed seen for the first time: its latest posts, not its whole archive.
     fresh = [e for e in entries if hash(e.guid) not in job.known and hash(e.url) not in job.known]
-    fresh = fresh[:new_posts_limit()]
+    fresh = fresh[:settings.WATCH_NEW_POSTS_PER_CHECK]
     for entry in fresh:
         outcome.new_posts.append(await _new_post(session, gate, host, entry, policy, robots, job.platform))
     return outcome

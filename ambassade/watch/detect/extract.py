@@ -104,10 +104,8 @@ def extract_fragment(html: str, title: str | None = None, published: date | None
         root = lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return Article(title=title, published=published, paragraphs=[" ".join(re.sub(r"<[^>]+>", " ", html).split())])
-    blocks = root.xpath(".//p|.//li|.//h2|.//h3|.//blockquote") or [root]
-    paragraphs = [" ".join(b.text_content().split()) for b in blocks]
-    links = [a.get("href") for a in root.iter("a") if a.get("href")]
-    return Article(title=title, published=published, paragraphs=[p for p in paragraphs if p], links=links)
+    paragraphs, links = _body_parts(root)
+    return Article(title=title, published=published, paragraphs=paragraphs, links=links)
 
 
 # Where each platform puts the post's body. Reading that container directly is
@@ -135,17 +133,13 @@ def extract_known_platform(html: str, platform: str) -> Article | None:
     containers = root.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {marker} ")]')
     if not containers:
         return None
-    body = containers[0]
-    blocks = body.xpath(".//p|.//li|.//h2|.//h3|.//blockquote") or [body]
-    paragraphs = [" ".join(b.text_content().split()) for b in blocks]
-    paragraphs = [p for p in paragraphs if p]
+    paragraphs, links = _body_parts(containers[0])
     if not paragraphs:
         return None
     title = _post_title(root) or _html_title(html)
     published = None
     for value in root.xpath("//time/@datetime")[:1]:
         published = _parse_date(value)
-    links = [a.get("href") for a in body.iter("a") if a.get("href")]
     return Article(title=title or None, published=published, paragraphs=paragraphs, links=links)
 
 
@@ -165,3 +159,11 @@ def _post_title(root) -> str | None:
             return " ".join(found[0].text_content().split()) or None
     og = root.xpath('//meta[@property="og:title"]/@content')
     return og[0].strip() if og else None
+
+
+def _body_parts(element) -> tuple[list[str], list[str]]:
+    """A post body's paragraphs (blocks, whitespace folded) and the links it holds."""
+    blocks = element.xpath(".//p|.//li|.//h2|.//h3|.//blockquote") or [element]
+    paragraphs = [text for text in (" ".join(b.text_content().split()) for b in blocks) if text]
+    links = [a.get("href") for a in element.iter("a") if a.get("href")]
+    return paragraphs, links
