@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "ambassade.outreach",
     "ambassade.imports",
     "ambassade.watch",
+    "ambassade.targeting",
     "ambassade.farm",
 ]
 
@@ -183,6 +184,10 @@ WATCH_BATCH_SIZE = env_int("AMBASSADE_WATCH_BATCH_SIZE", 200, minimum=1)
 WATCH_LEASE_SECONDS = env_int("AMBASSADE_WATCH_LEASE_SECONDS", 300, minimum=5)
 WATCH_NEW_POSTS_PER_CHECK = env_int("AMBASSADE_WATCH_NEW_POSTS_PER_CHECK", 20, minimum=1)
 WATCH_TEXT_RETENTION_DAYS = env_int("AMBASSADE_WATCH_TEXT_RETENTION_DAYS", 90, minimum=1)
+
+# Ciblage: the hard filters' thresholds.
+TARGETING_INACTIVE_DAYS = env_int("AMBASSADE_TARGETING_INACTIVE_DAYS", 60, minimum=1)
+TARGETING_REFUSAL_MONTHS = env_int("AMBASSADE_TARGETING_REFUSAL_MONTHS", 6, minimum=0)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ambassade.blogs.topics import TAXONOMY
 from ambassade.lib.text import split_terms
 
 from .models import Client, Operation
@@ -24,16 +25,22 @@ class OperationForm(forms.ModelForm):
                                help_text=_("ex. laiterie-delacour.fr"))
     exclusions = TermsField(label=_("Exclusions"), required=False,
                             help_text=_("Marques concurrentes, thèmes à éviter."))
-    target_topics = TermsField(label=_("Thèmes visés"), required=False)
+    keywords = TermsField(label=_("Mots-clés du brief"), required=False,
+                          help_text=_("Ce dont les blogs visés parlent déjà : goûter, pâtisserie, recettes d'enfants…"))
+    target_topics = forms.MultipleChoiceField(label=_("Thèmes visés"), required=False, choices=TAXONOMY.items(),
+                                              widget=forms.CheckboxSelectMultiple)
+    language = forms.ChoiceField(label=_("Langue des blogs"), choices=[("fr", _("Français")), ("en", _("Anglais"))])
 
     class Meta:
         model = Operation
         fields = [
-            "client", "name", "kind", "status", "brand", "brief", "product_names", "aliases",
-            "brand_domains", "exclusions", "target_topics", "starts_on", "ends_on", "target_size",
+            "client", "name", "kind", "status", "brand", "brief", "product_description", "keywords",
+            "product_category", "product_names", "aliases", "brand_domains", "exclusions", "target_topics",
+            "language", "starts_on", "ends_on", "target_size",
         ]
         widgets = {
             "brief": forms.Textarea(attrs={"rows": 4}),
+            "product_description": forms.Textarea(attrs={"rows": 3}),
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }

@@ -70,6 +70,15 @@ class Operation(models.Model):
         _("statut"), max_length=20, choices=OperationStatus.choices, default=OperationStatus.DRAFT
     )
     brief = models.TextField(_("brief"), blank=True)
+    product_description = models.TextField(_("description du produit"), blank=True)
+    keywords = models.JSONField(
+        _("mots-clés"), default=list, blank=True, help_text=_("Ce dont les blogs visés parlent déjà.")
+    )
+    product_category = models.CharField(
+        _("catégorie de produit"), max_length=100, blank=True,
+        help_text=_("Pour ne pas choisir un blog qui vient de recevoir un produit de la même catégorie."),
+    )
+    language = models.CharField(_("langue des blogs"), max_length=8, default="fr")
     brand = models.CharField(_("marque"), max_length=200)
     product_names = models.JSONField(_("produits à surveiller"), default=list, blank=True)
     aliases = models.JSONField(_("autres noms, hashtags"), default=list, blank=True)
@@ -132,6 +141,10 @@ class Placement(models.Model):
         _("raison"), max_length=300, blank=True, help_text=_("Refus, non-publication…")
     )
     selection_reason = models.TextField(_("pourquoi ce blog"), blank=True)
+    selection_score = models.JSONField(
+        _("score au moment du choix"), default=dict, blank=True,
+        help_text=_("Le détail du classement quand le blog a été retenu : la justification de l'envoi."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlacementQuerySet.as_manager()
