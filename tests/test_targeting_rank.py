@@ -1,6 +1,5 @@
 """Ranking a brief: hard filters that no weight can undo, penalties, diversity, the farm evaluation."""
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
