@@ -6,6 +6,7 @@ from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
+from ambassade.targeting import views as targeting
 from ambassade.watch import views as watch
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/ajouter/", campaigns.placement_add, name="placement_add"),
     path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
+    path("operations/<int:pk>/ciblage/", targeting.targeting, name="targeting"),
+    path("operations/<int:pk>/ciblage/ajouter/", targeting.shortlist_add, name="shortlist_add"),
     path("articles/<int:pk>/verifier/", watch.coverage_review, name="coverage_review"),
     path("placements/<int:pk>/", campaigns.placement_detail, name="placement_detail"),
     path("placements/<int:pk>/deplacer/", campaigns.placement_move, name="placement_move"),

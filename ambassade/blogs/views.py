@@ -36,11 +36,12 @@ def blog_detail(request, pk):
     placements = blog.placements.select_related("operation", "operation__client").order_by("-created_at")
     feed = getattr(blog, "feed", None)
     posts = blog.posts.order_by("-published_at")[:10]
+    profile = getattr(blog, "profile", None)  # built by targeting from the posts the veille found
     return render(
         request,
         "blogs/blog_detail.html",
         {"blog": blog, "bloggers": blog.bloggers.prefetch_related("emails"), "placements": placements,
-         "feed": feed, "posts": posts},
+         "feed": feed, "posts": posts, "profile": profile},
     )
 
 

@@ -104,7 +104,9 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Laiterie Delacour",
         product_names=["Brassé Vanille", "Onctueux Framboise"], aliases=["#DelacourGourmand", "Delacour"],
         brand_domains=["laiterie-delacour.fr"], exclusions=["Yoplait", "Danone"],
-        target_topics=["cuisine", "parentalite"], target_size=15,
+        target_topics=["cuisine", "parentalite"], target_size=15, product_category="produits laitiers",
+        keywords=["goûter", "dessert", "recette", "yaourt", "enfants"],
+        product_description="Un yaourt brassé à la vanille de Madagascar, au lait entier de Normandie, en pots de 125 g.",
         brief="Faire découvrir le nouveau Brassé Vanille à des blogs qui cuisinent vraiment pour le goûter : "
               "recettes simples, familles, pâtisserie du quotidien. Pas de blogs « sandwich ».",
         starts_on=today - timedelta(days=35), ends_on=today + timedelta(days=25),
@@ -119,6 +121,8 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Maison Azur",
         product_names=["Crème Hydra Rose"], aliases=["#AzurBeauté", "Hydra Rose"],
         brand_domains=["maison-azur.fr"], target_topics=["beaute", "sante_bienetre"], target_size=12,
+        product_category="soin du visage", keywords=["soin", "routine", "peau mixte", "texture"],
+        product_description="Crème de jour légère à l'eau de rose, pour peaux mixtes, texture gel-crème non grasse.",
         brief="Une crème légère pour peaux mixtes. À éviter : les blogs qui ne veulent plus de soins "
               "« peaux sèches », et ceux qui ont reçu un soin visage ce mois-ci.",
         starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=50),
@@ -131,7 +135,9 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         organisation=org, client=azur, name="Concours Sérum Éclat de Nuit",
         kind=OperationKind.GIVEAWAY, status=OperationStatus.DRAFT, brand="Maison Azur",
         product_names=["Sérum Éclat de Nuit"], aliases=["#AzurBeauté"], brand_domains=["maison-azur.fr"],
-        target_topics=["beaute", "lifestyle"], target_size=6,
+        target_topics=["beaute", "lifestyle"], target_size=6, product_category="soin du visage",
+        keywords=["soin", "routine du soir", "coups de cœur"],
+        product_description="Sérum de nuit à l'acide hyaluronique, flacon de 30 ml.",
         brief="Six concours sur des blogs beauté et lifestyle, un sérum à gagner sur chacun, règlement clair.",
         starts_on=today + timedelta(days=14), ends_on=today + timedelta(days=45),
     )

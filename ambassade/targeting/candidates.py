@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ambassade.blogs.models import Blog, Blogger
 from ambassade.blogs.topics import topic_label
@@ -29,9 +29,18 @@ from ambassade.watch.models import Post
 
 from .models import BlogProfile
 from .profile import decay
-from .rank import Brief, Candidate, ProfileIndex, ProfileRow, Weights, index_postings, rank
+from .rank import Brief, Candidate, ProfileIndex, ProfileRow, Weights, assess, index_postings, rank
 from .text import terms
 
+EXCLUSION_LABELS = {
+    "placed": gettext_lazy("déjà dans l'opération"),
+    "opted_out": gettext_lazy("opposition ou aucun contact joignable"),
+    "never_topic": gettext_lazy("ne veut pas entendre parler de ce sujet"),
+    "refused": gettext_lazy("a décliné ce client récemment"),
+    "competitor": gettext_lazy("travaille avec un concurrent"),
+    "inactive": gettext_lazy("inactif (aucun billet récent)"),
+    "language": gettext_lazy("écrit dans une autre langue"),
+}
 UNPUBLISHED_AFTER_DAYS = 45  # a product received this long ago with no article counts as not published
 _cache: dict[int, tuple[tuple, list, dict]] = {}
 _cache_lock = threading.Lock()
@@ -66,7 +75,9 @@ class Shortlist:
 def brief_for(operation: Operation, now=None) -> Brief:
     """The query (stems and weights), topics and this operation's exclusions."""
     now = now or timezone.now()
-    text = "\n".join([operation.brief, operation.product_description, *operation.product_names])
+    # Not the product's or brand's names: a blog that already wrote about the product is no sign
+    # it suits the brief (the veille's lexicon is for that); what the brief is about is.
+    text = "\n".join([operation.brief, operation.product_description])
     query = terms(text)
     for keyword in operation.keywords:  # typed on purpose by the CM: they weigh double
         for stem, count in terms(keyword).items():
@@ -193,25 +204,37 @@ def _history(organisation_id: int, now) -> dict[int, dict]:
 def shortlist(operation: Operation, weights: Weights | None = None, limit: int = 20, now=None) -> Shortlist:
     now = now or timezone.now()
     brief = brief_for(operation, now)
-    index = load_index(operation.organisation_id, now)
-    ranking = rank(index, brief, weights, limit)
+    ranking = rank(load_index(operation.organisation_id, now), brief, weights, limit)
     without_profile = Blog.objects.filter(organisation=operation.organisation_id, profile__isnull=True).count()
     excluded = dict(ranking.excluded)
     if without_profile:
         excluded["inactive"] = excluded.get("inactive", 0) + without_profile
-    ids = [c.blog_id for c in ranking.candidates]
+    return Shortlist(_proposals(operation, ranking.candidates, brief, now), ranking.eligible, excluded, brief)
+
+
+def assess_blog(operation: Operation, blog_id: int, weights: Weights | None = None, now=None) -> Proposal | str:
+    """One blog for this operation: its proposal with reasons, or why it may not be proposed."""
+    now = now or timezone.now()
+    brief = brief_for(operation, now)
+    result = assess(load_index(operation.organisation_id, now), brief, weights or Weights(), blog_id)
+    if isinstance(result, str):
+        return str(EXCLUSION_LABELS[result])
+    return _proposals(operation, [result], brief, now)[0]
+
+
+def _proposals(operation: Operation, candidates: list[Candidate], brief: Brief, now) -> list[Proposal]:
+    ids = [c.blog_id for c in candidates]
     blogs = Blog.objects.in_bulk(ids)
     profiles = {p.blog_id: p for p in BlogProfile.objects.filter(blog_id__in=ids)}
     history = _history(operation.organisation_id, now)
-    matching = _matching_posts(ranking.candidates, now)
-    proposals = [
+    matching = _matching_posts(candidates, now)
+    return [
         Proposal(blog=blogs[c.blog_id], candidate=c, profile=profiles[c.blog_id],
                  sentence=explain(c, profiles[c.blog_id], history.get(c.blog_id, {}), matching.get(c.blog_id, 0),
                                   brief, now),
                  warnings=warnings_for(profiles[c.blog_id], history.get(c.blog_id, {})))
-        for c in ranking.candidates
+        for c in candidates
     ]
-    return Shortlist(proposals, ranking.eligible, excluded, brief)
 
 
 def _matching_posts(candidates: list[Candidate], now) -> dict[int, int]:

@@ -18,6 +18,7 @@ HALF_LIFE_DAYS = 90.0
 MAX_TERMS = 150  # per blog: enough to describe it, small enough for 100,000 profiles in memory
 TOPIC_RANK_WEIGHTS = (1.0, 0.5, 0.33)  # a post's first topic counts most
 WINDOW_DAYS = 90
+COMMERCIAL_WEIGHT = 0.5
 
 
 @dataclass
@@ -72,6 +73,9 @@ def fold(profile: DecayedProfile, posts: list[PostFacts], now: datetime) -> Deca
     length = profile.length * factor
     for post in posts:
         weight = decay((now - post.published_at).total_seconds() / 86400)
+        if post.disclosure in ("gifted", "sponsored") or post.giveaway:
+            # A paid or gifted post says what a brand asked for more than what the blog is about.
+            weight *= COMMERCIAL_WEIGHT
         body = f"{post.title}\n{post.title}\n{post.text}"  # the title says what the post is about: twice
         found = terms(body)
         for stem, count in found.items():

@@ -50,7 +50,7 @@ class Weights:
     relevance: float = 0.30
     topics: float = 0.60
     wanted: float = 0.05
-    saturation: float = 0.30
+    saturation: float = 0.50
     overexposure: float = 0.20
     reliability: float = 0.20
     diversity: float = 0.15  # 0: pure score order; 1: as different from each other as possible
@@ -154,17 +154,17 @@ def index_postings(rows: list[ProfileRow]) -> dict[str, tuple[np.ndarray, np.nda
             for stem, t in vocabulary.items()}
 
 
-def eligibility(index: ProfileIndex, brief: Brief) -> tuple[np.ndarray, dict[str, int]]:
-    """The mask of blogs that may be proposed at all, and how many each filter left out."""
-    n = len(index)
-    excluded: dict[str, int] = {}
-    mask = np.ones(n, dtype=bool)
+EXCLUSION_ORDER = ("placed", "opted_out", "never_topic", "refused", "competitor", "inactive", "language")
+
+
+def exclusions(index: ProfileIndex, brief: Brief) -> np.ndarray:
+    """Per blog, the first hard filter that excludes it ('' when none does)."""
+    reasons = np.full(len(index), "", dtype=object)
 
     def drop(reason: str, rows: np.ndarray) -> None:
-        before = int(mask.sum())
-        mask[rows] = False
-        if before - int(mask.sum()):
-            excluded[reason] = excluded.get(reason, 0) + before - int(mask.sum())
+        if len(rows):
+            free = rows[reasons[rows] == ""]
+            reasons[free] = reason
 
     drop("placed", _rows(index, brief.placed))
     drop("opted_out", np.flatnonzero(~index.contactable))
@@ -175,7 +175,16 @@ def eligibility(index: ProfileIndex, brief: Brief) -> tuple[np.ndarray, dict[str
     drop("inactive", np.flatnonzero(~(index.last_post_days <= brief.inactive_days)))
     if brief.language:
         drop("language", np.flatnonzero(index.languages != brief.language))
-    return mask, excluded
+    return reasons
+
+
+def eligibility(index: ProfileIndex, brief: Brief) -> tuple[np.ndarray, dict[str, int]]:
+    """The mask of blogs that may be proposed at all, and how many each filter left out."""
+    reasons = exclusions(index, brief)
+    mask = reasons == ""
+    values, counts = np.unique(reasons[~mask].astype(str), return_counts=True)
+    found = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    return mask, {r: found[r] for r in EXCLUSION_ORDER if r in found}
 
 
 def _rows(index: ProfileIndex, blog_ids) -> np.ndarray:
@@ -235,9 +244,7 @@ def rank(index: ProfileIndex, brief: Brief, weights: Weights | None = None, limi
     if not len(eligible) or limit <= 0:
         return Ranking([], int(len(eligible)), excluded)
     parts = features(index, brief)
-    signed = {"relevance": weights.relevance, "topics": weights.topics, "wanted": weights.wanted,
-              "saturation": -weights.saturation, "overexposure": -weights.overexposure,
-              "reliability": -weights.reliability}
+    signed = _signed(weights)
     total = sum(parts[name][eligible] * w for name, w in signed.items())
     pool_size = min(len(eligible), max(limit * 5, 50))
     best = np.argpartition(-total, pool_size - 1)[:pool_size] if pool_size < len(eligible) else np.arange(len(eligible))
@@ -252,6 +259,27 @@ def rank(index: ProfileIndex, brief: Brief, weights: Weights | None = None, limi
         candidates.append(Candidate(int(index.ids[row]), round(float(pool_scores[position]), 4), breakdown,
                                     _matched(contributions, row), row))
     return Ranking(candidates, int(len(eligible)), excluded)
+
+
+def assess(index: ProfileIndex, brief: Brief, weights: Weights, blog_id: int) -> Candidate | str:
+    """One blog's candidacy: its scored breakdown, or the hard filter that excludes it."""
+    row = index.row_of.get(blog_id)
+    if row is None:
+        return "inactive"
+    reason = exclusions(index, brief)[row]
+    if reason:
+        return reason
+    parts = features(index, brief)
+    signed = _signed(weights)
+    breakdown = {name: round(float(parts[name][row] * w), 4) for name, w in signed.items()}
+    _, contributions = bm25(index, brief.terms)
+    return Candidate(blog_id, round(sum(breakdown.values()), 4), breakdown, _matched(contributions, row), row)
+
+
+def _signed(weights: Weights) -> dict[str, float]:
+    return {"relevance": weights.relevance, "topics": weights.topics, "wanted": weights.wanted,
+            "saturation": -weights.saturation, "overexposure": -weights.overexposure,
+            "reliability": -weights.reliability}
 
 
 def _matched(contributions: dict[str, tuple[np.ndarray, np.ndarray]], row: int) -> list[str]:

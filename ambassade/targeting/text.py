@@ -20,6 +20,7 @@ peut plus pour pourquoi quand que quel quelle quelles quels qui quoi sans ses se
 tant tes ton tous tout toute toutes très trop une vos votre vous vraiment déjà été être était même ceci voici voilà
 toujours rien chose choses petit petite petits petites grand grande ans jour jours fois aujourd hui demain hier
 article billet blog post lien commentaire commentaires merci bonne bon bonnes bons vais vas va allez
+ai as avons avez ont mois semaine année reçu veulent veut éviter nouveau nouvelle nouveaux découvrir blogs
 """.split()
 _ENGLISH_HINTS = set("the and with this that from your for are was were have has not but you they what which "
                      "about just would could".split())

@@ -10,6 +10,8 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ambassade.targeting.refresh import refresh_profiles
+from ambassade.targeting.tasks import recount_blog_profiles, refresh_blog_profiles
 from ambassade.watch.cycle import ensure_feeds, run_cycle
 from ambassade.watch.models import Feed
 from ambassade.watch.tasks import check_due_blogs, purge_post_texts, send_coverage_digest
@@ -42,6 +44,7 @@ class Command(BaseCommand):
             if local.hour >= DIGEST_HOUR and digest_sent_on != local.date():
                 send_coverage_digest.enqueue()
                 purge_post_texts.enqueue()
+                recount_blog_profiles.enqueue()
                 digest_sent_on = local.date()
             ensure_feeds()
             due = Feed.objects.due(timezone.now()).count()
@@ -50,6 +53,8 @@ class Command(BaseCommand):
                 check_due_blogs.enqueue(options["batch_size"])
             if batches:
                 self.stdout.write(f"{due} blogs à vérifier : {batches} lot(s) confié(s) aux workers.")
+            # The posts stored by the previous tick's batches, folded into the blogs' profiles (ciblage).
+            refresh_blog_profiles.enqueue()
             deadline = time.monotonic() + options["tick"]
             while not self._stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -69,3 +74,4 @@ class Command(BaseCommand):
         statuses = ", ".join(f"{k} : {v}" for k, v in sorted(report.statuses.items())) or "rien à vérifier"
         console.print(f"{report.checked} blogs vérifiés ({statuses}) ; {report.new_posts} nouveaux billets ; "
                       f"{report.coverages} articles sur des produits suivis.")
+        console.print(f"{refresh_profiles()} profils de blogs mis à jour.")

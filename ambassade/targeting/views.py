@@ -1,0 +1,86 @@
+"""The shortlist builder: ranked blogs for an operation's brief, weights the CM adjusts, one-click add."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.blogs.models import Blog
+from ambassade.campaigns.models import Operation, Placement
+from ambassade.campaigns.status import Status
+
+from .candidates import EXCLUSION_LABELS, Proposal, assess_blog, shortlist
+from .rank import Weights
+from .refresh import refresh_profiles, stale_blog_ids
+
+WEIGHT_LABELS = {
+    "relevance": _lazy("Pertinence des billets"), "topics": _lazy("Thèmes visés"),
+    "wanted": _lazy("Souhaits du blogueur"), "saturation": _lazy("Pénalité : trop sponsorisé"),
+    "overexposure": _lazy("Pénalité : déjà très sollicité"), "reliability": _lazy("Pénalité : n'a pas publié"),
+    "diversity": _lazy("Diversité de la sélection"),
+}
+LIMITS = (20, 50, 100)
+
+
+def _weights(data) -> Weights:
+    """Weights from the form, each clamped to [0, 1]; a missing or malformed one keeps its default."""
+    defaults = Weights()
+    values = {}
+    for name in Weights.FIELDS:
+        try:
+            values[name] = min(max(float(data.get(name, getattr(defaults, name))), 0.0), 1.0)
+        except (TypeError, ValueError):
+            values[name] = getattr(defaults, name)
+    return Weights(**values)
+
+
+def _operation(request, pk):
+    return get_scoped_or_404(Operation.objects.for_membership(request.membership).select_related("client"), pk=pk)
+
+
+@staff_view(agency=True)
+def targeting(request, pk):
+    operation = _operation(request, pk)
+    stale = stale_blog_ids(operation.organisation_id)
+    if stale:  # posts found since the last refresh: folded in now, so the ranking is current
+        refresh_profiles(stale)
+    weights = _weights(request.GET)
+    limit = int(request.GET.get("limit")) if request.GET.get("limit") in {str(n) for n in LIMITS} else LIMITS[0]
+    result = shortlist(operation, weights, limit)
+    context = {
+        "operation": operation, "result": result, "weights": weights, "limit": limit, "limits": LIMITS,
+        "weight_fields": [(name, WEIGHT_LABELS[name], getattr(weights, name)) for name in Weights.FIELDS],
+        "excluded": [(EXCLUSION_LABELS[k], v) for k, v in result.excluded.items()],
+        "query": request.GET.urlencode(),
+    }
+    template = "targeting/_candidates.html" if request.htmx else "targeting/targeting.html"
+    return render(request, template, context)
+
+
+@staff_view(edit=True, agency=True)
+def shortlist_add(request, pk):
+    """Adds one blog to the operation's selection, with the reasons it was chosen, checked again here."""
+    operation = _operation(request, pk)
+    if request.method != "POST":
+        return redirect("targeting", pk=operation.pk)
+    blog = get_scoped_or_404(Blog.objects.for_membership(request.membership), pk=request.POST.get("blog") or 0)
+    weights = _weights(request.POST)
+    proposal = assess_blog(operation, blog.pk, weights)
+    added = isinstance(proposal, Proposal)
+    if added:
+        with transaction.atomic():
+            placement, created = Placement.objects.get_or_create(
+                operation=operation, blog=blog,
+                defaults={"selection_reason": proposal.sentence,
+                          "selection_score": {**proposal.as_json(), "weights": weights.__dict__}})
+            if created:
+                placement.move(Status.SHORTLISTED, user=request.user, note=_("choisi au ciblage"))
+    else:
+        messages.error(request, _("%(blog)s ne peut pas être proposé : %(reason)s.") % {"blog": blog, "reason": proposal})
+    if request.htmx:
+        return render(request, "targeting/_added.html", {"blog": blog, "added": added, "reason": proposal})
+    if added:
+        messages.success(request, _("%(blog)s ajouté à la sélection.") % {"blog": blog})
+    return redirect("targeting", pk=operation.pk)
