@@ -27,7 +27,7 @@ test-postgres:
 	elif [ $$rc -eq 1 ]; then true; else exit $$rc; fi
 
 bench: install
-	@for b in bench/*.py; do [ -e "$$b" ] && $(UV) run python "$$b"; done; true
+	@for b in bench/[!_]*.py; do [ -e "$$b" ] && $(UV) run python "$$b"; done; true
 
 lint: install
 	$(UV) run ruff check ambassade tests

@@ -100,3 +100,62 @@ def test_it_lets_a_cm_confirm_an_article_the_veille_found(page, live_server):
     placement.refresh_from_db()
     assert coverage.status == CoverageStatus.CONFIRMED and placement.status == Status.PUBLISHED
     assert placement.events.last().user.username == DEMO_USER
+
+
+def _posts_from_the_farm(org):
+    """The demo's blogs with the posts the veille would have found (the farm's own), and their profiles."""
+    from datetime import UTC, datetime
+
+    from ambassade.blogs.models import Blog
+    from ambassade.farm.catalog import build_catalog
+    from ambassade.targeting.refresh import refresh_profiles
+    from ambassade.watch.detect.topics import classify
+    from ambassade.watch.models import Post
+
+    by_host = {b.url.split("//")[1].split(".")[0]: b for b in Blog.objects.filter(organisation=org)}
+    for farm_blog in build_catalog(60):
+        blog = by_host.get(farm_blog.slug)
+        if blog is None or farm_blog.faults:
+            continue
+        Post.objects.bulk_create([
+            Post(blog=blog, guid=f"{blog.pk}-{p.id}", url=f"{blog.url}{p.slug}", title=p.title,
+                 text="\n".join(p.paragraphs), published_at=p.published.astimezone(UTC), found_at=datetime.now(UTC),
+                 disclosure=p.disclosure,
+                 giveaway=p.kind == "giveaway", topics=classify(p.title + " " + " ".join(p.paragraphs)))
+            for p in farm_blog.posts[:20]
+        ])
+    refresh_profiles()
+
+
+def test_it_builds_a_shortlist_with_reasons_and_adds_a_blog_in_one_click(page, live_server):
+    org = load_demo()
+    _posts_from_the_farm(org)
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Ce qui a besoin de vous")
+    page.get_by_role("link", name="Concours Sérum Éclat de Nuit").first.click()
+    page.get_by_role("link", name="Trouver des blogs").click()
+    page.wait_for_selector(".candidate")
+    first = page.locator(".candidate").first
+    assert "90 jours" in first.locator(".reason").inner_text()
+    page.screenshot(path=ARTIFACTS / "targeting.png", full_page=True)
+
+    # Sponsored blogs pushed down harder: the list is re-ranked in place.
+    before = page.locator(".candidate .candidate-name strong").all_inner_texts()
+    page.locator("#w-saturation").fill("1")
+    page.locator("#w-relevance").fill("0")
+    page.wait_for_function(
+        "before => [...document.querySelectorAll('.candidate .candidate-name strong')].map(e => e.textContent).join() !== before",
+        arg=",".join(before))
+    assert "saturation=1&" in page.url and "relevance=0&" in page.url
+
+    name = page.locator(".candidate .candidate-name strong").first.inner_text()
+    page.locator(".candidate").first.get_by_role("button", name="Ajouter à la sélection").click()
+    page.wait_for_selector("text=Dans la sélection")
+    placement = Placement.objects.get(operation__name="Concours Sérum Éclat de Nuit", blog__name=name)
+    assert placement.status == "shortlisted" and placement.selection_reason
+    page.goto(live_server.url + f"/blogs/{placement.blog_id}/")
+    page.wait_for_selector("svg.topic-chart")
+    page.screenshot(path=ARTIFACTS / "blog-profile.png", full_page=True)

@@ -137,7 +137,7 @@ def test_it_warns_about_parcels_this_month_and_bloggers_who_never_published(worl
     assert "a reçu 2 produits ce mois-ci" in by_blog[blogs["kitchen2"].pk].warnings
     assert "n'a jamais publié après 1 envoi" in by_blog[blogs["kitchen"].pk].warnings
     assert by_blog[blogs["kitchen"].pk].breakdown["reliability"] < 0
-    assert "dernière opération il y a 0 jour" in by_blog[blogs["kitchen"].pk].sentence
+    assert "contacté aujourd'hui pour une autre opération" in by_blog[blogs["kitchen"].pk].sentence
 
 
 def test_it_prints_the_ranking_with_breakdowns_from_the_command_line(world, blogs):

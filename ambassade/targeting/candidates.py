@@ -271,9 +271,11 @@ def explain(candidate: Candidate, profile: BlogProfile, history: dict, matching:
         if days >= 60:
             parts.append(ngettext("dernière opération il y a %(n)d mois", "dernière opération il y a %(n)d mois",
                                   days // 30) % {"n": days // 30})
-        else:
+        elif days >= 1:
             parts.append(ngettext("dernière opération il y a %(n)d jour", "dernière opération il y a %(n)d jours",
                                   days) % {"n": days})
+        else:
+            parts.append(_("contacté aujourd'hui pour une autre opération"))
     sentence = ", ".join(parts)
     return sentence[:1].upper() + sentence[1:]
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
@@ -16,10 +16,10 @@ from .rank import Weights
 from .refresh import refresh_profiles, stale_blog_ids
 
 WEIGHT_LABELS = {
-    "relevance": _lazy("Pertinence des billets"), "topics": _lazy("Thèmes visés"),
-    "wanted": _lazy("Souhaits du blogueur"), "saturation": _lazy("Pénalité : trop sponsorisé"),
-    "overexposure": _lazy("Pénalité : déjà très sollicité"), "reliability": _lazy("Pénalité : n'a pas publié"),
-    "diversity": _lazy("Diversité de la sélection"),
+    "relevance": gettext_lazy("Pertinence des billets"), "topics": gettext_lazy("Thèmes visés"),
+    "wanted": gettext_lazy("Souhaits du blogueur"), "saturation": gettext_lazy("Pénalité : trop sponsorisé"),
+    "overexposure": gettext_lazy("Pénalité : déjà très sollicité"), "reliability": gettext_lazy("Pénalité : n'a pas publié"),
+    "diversity": gettext_lazy("Diversité de la sélection"),
 }
 LIMITS = (20, 50, 100)
 
