@@ -149,3 +149,11 @@ def test_analyze_json_carries_the_topics(tmp_path):
     note.write_text("La recette de la tarte au yaourt : farine, sucre, beurre et une heure au four.\n", encoding="utf-8")
     verdict = json.loads(run_analyze(str(note), "--brand", "Laiterie Delacour", "--json").stdout)
     assert verdict["topics"][0] == "cuisine"
+
+
+def test_it_classifies_hand_written_posts_it_was_never_tuned_on():
+    from ambassade.watch.topic_samples import HELD_OUT, sample_accuracy
+
+    count, right, in_top3 = sample_accuracy(HELD_OUT)
+    assert count >= 22
+    assert right / count >= 0.7 and in_top3 / count >= 0.85

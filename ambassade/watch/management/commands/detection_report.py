@@ -3,6 +3,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ambassade.watch.labelled import evaluate, scores, topic_accuracy
+from ambassade.watch.topic_samples import TOPIC_SAMPLES, sample_accuracy
 
 
 class Command(BaseCommand):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         posts, right, in_top3 = topic_accuracy()
         console.print(f"Thèmes (sans modèle, lexique racinisé) sur {posts} billets de la ferme : "
                       f"premier thème juste {100 * right / posts:.1f} %, dans les trois premiers {100 * in_top3 / posts:.1f} %")
+        for label, samples in (("écrits à la main, servis au réglage", TOPIC_SAMPLES), ("écrits à la main, jamais réglés", None)):
+            count, right, in_top3 = sample_accuracy(samples)
+            console.print(f"Thèmes sur {count} débuts de billets {label} : premier thème juste "
+                          f"{100 * right / count:.0f} %, dans les trois premiers {100 * in_top3 / count:.0f} %")
         failed = [o for o in outcomes if o.failures]
         if options["failures"] or failed:
             for outcome in failed:
