@@ -162,6 +162,14 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("AMBASSADE_FROM_EMAIL", "ambassade@localhost")
+# The address bloggers reach Ambassade at: opt-out links and, later, their own page.
+BASE_URL = env_str("AMBASSADE_BASE_URL", "http://127.0.0.1:8000")
+# Outreach: the sender's lease, retries, the hard cap of follow-ups, the IMAP size cap.
+OUTREACH_LEASE_SECONDS = env_int("AMBASSADE_OUTREACH_LEASE_SECONDS", 120, minimum=5)
+OUTREACH_MAX_ATTEMPTS = env_int("AMBASSADE_OUTREACH_MAX_ATTEMPTS", 6, minimum=1)
+OUTREACH_FOLLOWUP_CAP = env_int("AMBASSADE_OUTREACH_FOLLOWUP_CAP", 2, minimum=0)
+OUTREACH_MAX_INBOUND_BYTES = env_int("AMBASSADE_OUTREACH_MAX_INBOUND_BYTES", 2 * 1024 * 1024, minimum=10_000)
+OUTREACH_TIMEOUT = float(env_int("AMBASSADE_OUTREACH_TIMEOUT", 20, minimum=1))
 
 # Imports: files above this size are refused before parsing.
 IMPORT_MAX_BYTES = env_int("AMBASSADE_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

@@ -6,6 +6,7 @@ from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
+from ambassade.outreach import views as outreach
 from ambassade.targeting import views as targeting
 from ambassade.watch import views as watch
 
@@ -19,6 +20,13 @@ urlpatterns = [
     path("operations/<int:pk>/ajouter/", campaigns.placement_add, name="placement_add"),
     path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
     path("operations/<int:pk>/ciblage/", targeting.targeting, name="targeting"),
+    path("operations/<int:pk>/mails/", outreach.operation_mail, name="operation_mail"),
+    path("operations/<int:pk>/mails/modele/<str:kind>/", outreach.template_edit, name="template_edit"),
+    path("relances/", outreach.followups_today, name="followups"),
+    path("a-repondre/", outreach.to_answer, name="to_answer"),
+    path("placements/<int:pk>/conversation/", outreach.conversation, name="conversation"),
+    path("placements/<int:pk>/reponse/", outreach.answer, name="answer"),
+    path("opposition/<str:token>/", outreach.opt_out, name="opt_out"),
     path("operations/<int:pk>/ciblage/ajouter/", targeting.shortlist_add, name="shortlist_add"),
     path("articles/<int:pk>/verifier/", watch.coverage_review, name="coverage_review"),
     path("placements/<int:pk>/", campaigns.placement_detail, name="placement_detail"),

@@ -1,24 +1,118 @@
-"""Messages: every e-mail is a row before it is a mail."""
+"""Outreach: each organisation's mail settings, each operation's templates, and every message.
 
+Every e-mail is a row before it is a mail. An outbound row is claimed (with a
+lease) before the SMTP conversation and marked `handed` just before the data is
+given to the server, so a sender that dies before that point leaves a row that is
+simply sent again, and one that dies after it leaves a row marked "à vérifier"
+rather than a second mail. Inbound rows (replies, auto-replies, bounces) come from
+the organisation's IMAP mailbox.
+"""
+
+import os
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class Security(models.TextChoices):
+    NONE = "none", _("Aucune (réseau local)")
+    STARTTLS = "starttls", "STARTTLS"
+    SSL = "ssl", "SSL/TLS"
+
+
+class MailSettings(models.Model):
+    """How an organisation sends and reads mail. Passwords are never stored: only the name
+    of the environment variable that holds each one."""
+
+    organisation = models.OneToOneField("accounts.Organisation", on_delete=models.CASCADE, related_name="mail")
+    from_name = models.CharField(_("nom de l'expéditeur"), max_length=100)
+    from_address = models.EmailField(_("adresse d'envoi"))
+    smtp_host = models.CharField(_("serveur SMTP"), max_length=200, blank=True)
+    smtp_port = models.PositiveIntegerField(default=587)
+    smtp_security = models.CharField(max_length=10, choices=Security.choices, default=Security.STARTTLS)
+    smtp_username = models.CharField(max_length=200, blank=True)
+    smtp_password_env = models.CharField(
+        _("variable d'environnement du mot de passe SMTP"), max_length=100, blank=True)
+    imap_host = models.CharField(_("serveur IMAP"), max_length=200, blank=True)
+    imap_port = models.PositiveIntegerField(default=993)
+    imap_security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
+    imap_username = models.CharField(max_length=200, blank=True)
+    imap_password_env = models.CharField(
+        _("variable d'environnement du mot de passe IMAP"), max_length=100, blank=True)
+    imap_folder = models.CharField(max_length=100, default="INBOX")
+    imap_uidvalidity = models.BigIntegerField(null=True, blank=True)
+    imap_last_uid = models.BigIntegerField(default=0)
+    imap_checked_at = models.DateTimeField(null=True, blank=True)
+    imap_error = models.CharField(max_length=500, blank=True)
+    daily_cap = models.PositiveIntegerField(_("envois par jour au plus"), default=40)
+    send_from_hour = models.PositiveSmallIntegerField(_("pas avant (heure)"), default=9)
+    send_until_hour = models.PositiveSmallIntegerField(_("pas après (heure)"), default=18)
+    send_weekends = models.BooleanField(_("envoyer le week-end"), default=False)
+    signature = models.TextField(_("signature"), blank=True)
+
+    class Meta:
+        verbose_name = _("réglages d'envoi")
+
+    def __str__(self) -> str:
+        return f"{self.from_name} <{self.from_address}>"
+
+    @staticmethod
+    def secret(variable: str) -> str:
+        return os.environ.get(variable, "") if variable else ""
+
+
+class TemplateKind(models.TextChoices):
+    PITCH = "pitch", _("Premier contact")
+    NO_ANSWER = "no_answer", _("Relance sans réponse")
+    NO_ARTICLE = "no_article", _("Relance après réception, sans article")
+
+
+class Template(models.Model):
+    """One mail of an operation's sequence. A follow-up's delay counts from the pitch
+    (`no_answer`) or from the confirmed receipt (`no_article`)."""
+
+    operation = models.ForeignKey("campaigns.Operation", on_delete=models.CASCADE, related_name="templates")
+    kind = models.CharField(_("usage"), max_length=20, choices=TemplateKind.choices)
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML (facultatif)"), blank=True)
+    delay_days = models.PositiveSmallIntegerField(_("délai (jours ouvrés)"), default=0)
+    note_required = models.BooleanField(_("note personnelle obligatoire"), default=True)
+
+    class Meta:
+        verbose_name = _("modèle de mail")
+        constraints = [models.UniqueConstraint(fields=["operation", "kind"], name="template_unique_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} · {self.get_kind_display()}"
 
 
 class MessageStatus(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     QUEUED = "queued", _("À envoyer")
     SENDING = "sending", _("En cours d'envoi")
+    UNCERTAIN = "uncertain", _("À vérifier")
     SENT = "sent", _("Envoyé")
     FAILED = "failed", _("Échec")
-    CANCELLED = "cancelled", _("Annulé")
+    CANCELLED = "cancelled", _("Retenu")
     RECEIVED = "received", _("Reçu")
 
 
 class Direction(models.TextChoices):
     OUTBOUND = "out", _("Envoyé")
     INBOUND = "in", _("Reçu")
+
+
+class MessageKind(models.TextChoices):
+    PITCH = "pitch", _("Premier contact")
+    FOLLOW_UP = "follow_up", _("Relance")
+    ANSWER = "answer", _("Réponse de l'agence")
+    REPLY = "reply", _("Réponse")
+    AUTO_REPLY = "auto_reply", _("Réponse automatique")
+    BOUNCE = "bounce", _("Non distribué")
+    OTHER = "other", _("Autre")
 
 
 class MessageQuerySet(models.QuerySet):
@@ -32,31 +126,52 @@ class MessageQuerySet(models.QuerySet):
         """Hold back every mail not yet sent to this placement, saying why."""
         return self.filter(placement=placement).pending().update(status=MessageStatus.CANCELLED, error=reason)
 
+    def to_answer(self):
+        """Replies from bloggers nobody at the agency has dealt with yet."""
+        return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True)
+
 
 class Message(models.Model):
     placement = models.ForeignKey(
-        "campaigns.Placement", on_delete=models.CASCADE, related_name="messages"
+        "campaigns.Placement", on_delete=models.CASCADE, related_name="messages", null=True, blank=True
     )
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, null=True,
+                                     related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.OUTBOUND)
+    kind = models.CharField(max_length=20, choices=MessageKind.choices, default=MessageKind.PITCH)
+    step = models.CharField(max_length=20, blank=True, help_text=_("l'étape de la séquence (une seule fois chacune)"))
     status = models.CharField(
         max_length=20, choices=MessageStatus.choices, default=MessageStatus.DRAFT, db_index=True
     )
     # Sent exactly once: the sender claims the row by this key before talking SMTP.
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    to_address = models.EmailField(_("destinataire"), max_length=254)
+    message_id = models.CharField(max_length=300, blank=True, db_index=True)
+    in_reply_to = models.CharField(max_length=300, blank=True)
+    references = models.TextField(blank=True)
+    from_address = models.CharField(_("expéditeur"), max_length=320, blank=True)
+    to_address = models.EmailField(_("destinataire"), max_length=254, blank=True)
     subject = models.CharField(_("objet"), max_length=300)
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"), blank=True)
     send_after = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    handed_at = models.DateTimeField(null=True, blank=True, help_text=_("donné au serveur SMTP"))
+    attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text=_("traité par l'agence"))
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    error = models.TextField(blank=True, help_text=_("pourquoi il est retenu, ou ce qui n'a pas marché"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")
-        ordering = ["created_at"]
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "send_after"]),
+                   models.Index(fields=["direction", "kind", "answered_at"])]
 
     def __str__(self) -> str:
         return self.subject

@@ -10,6 +10,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_messages
 from ambassade.targeting.refresh import refresh_profiles
 from ambassade.targeting.tasks import recount_blog_profiles, refresh_blog_profiles
 from ambassade.watch.cycle import ensure_feeds, run_cycle
@@ -17,11 +18,13 @@ from ambassade.watch.models import Feed
 from ambassade.watch.tasks import check_due_blogs, purge_post_texts, send_coverage_digest
 
 DIGEST_HOUR = 8  # the CM's daily summary goes out with the first tick after 8:00, local time
+FOLLOWUPS_EVERY = 600  # seconds between two passes of the follow-up rules
 
 
 class Command(BaseCommand):
     help = (
-        "Veille des blogs. Sans option : boucle qui confie les blogs à surveiller aux workers de tâches "
+        "Veille des blogs, et la boucle d'Ambassade : confie aux workers de tâches les blogs à surveiller, "
+        "les profils à mettre à jour, les boîtes mail à lire, les relances et les mails à envoyer "
         "(arrêt propre sur SIGTERM). --once : un passage complet ici même, avec une barre de progression."
     )
 
@@ -39,6 +42,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self._stop)
         self.stdout.write(f"Veille : un tour toutes les {options['tick']:g} s (Ctrl-C ou SIGTERM pour arrêter).")
         digest_sent_on = None
+        next_followups = 0.0
         while not self._stopping:
             local = timezone.localtime()
             if local.hour >= DIGEST_HOUR and digest_sent_on != local.date():
@@ -55,6 +59,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"{due} blogs à vérifier : {batches} lot(s) confié(s) aux workers.")
             # The posts stored by the previous tick's batches, folded into the blogs' profiles (ciblage).
             refresh_blog_profiles.enqueue()
+            # Outreach: replies first (they hold follow-ups back), then the rules, then the outbox.
+            poll_replies.enqueue()
+            if time.monotonic() >= next_followups:
+                plan_followups.enqueue()
+                next_followups = time.monotonic() + FOLLOWUPS_EVERY
+            send_due_messages.enqueue()
             deadline = time.monotonic() + options["tick"]
             while not self._stopping and time.monotonic() < deadline:
                 time.sleep(0.2)

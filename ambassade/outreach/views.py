@@ -1,0 +1,183 @@
+"""Outreach pages: writing to the shortlist, the follow-up rules' day, conversations, the opt-out link."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.blogs.models import Blogger
+from ambassade.campaigns.models import Operation, Placement
+from ambassade.campaigns.status import Status, can_move
+from ambassade.lib.signing import read_opt_out_token
+
+from .compose import draft_batch, queue, templates_for
+from .followups import plan
+from .models import Direction, Message, MessageKind, MessageStatus, TemplateKind
+from .render import VARIABLES, RenderError, unknown_variables
+
+READY = (Status.SHORTLISTED,)
+
+
+def _operation(request, pk):
+    return get_scoped_or_404(Operation.objects.for_membership(request.membership).select_related("client"), pk=pk)
+
+
+def _notes(data) -> dict[int, str]:
+    return {int(k[5:]): v[:2000] for k, v in data.items() if k.startswith("note-") and k[5:].isdigit()}
+
+
+@staff_view(agency=True)
+def operation_mail(request, pk):
+    """The first contact of every shortlisted blog: one preview per person, the lint's verdict, then the queue."""
+    operation = _operation(request, pk)
+    templates = templates_for(operation)
+    pitch = templates[TemplateKind.PITCH]
+    placements = list(operation.placements.filter(status__in=READY).select_related("blog", "operation",
+                                                                                   "operation__organisation"))
+    notes = _notes(request.POST)
+    drafts = draft_batch(placements, pitch, notes)
+    if request.method == "POST" and request.POST.get("action") == "queue":
+        if not request.membership.can_edit:
+            raise Http404
+        chosen = {int(i) for i in request.POST.getlist("send") if i.isdigit()}
+        with transaction.atomic():
+            queued = queue([d for d in drafts if d.placement.pk in chosen])
+        held = [d for d in drafts if d.placement.pk in chosen and not d.ok]
+        if queued:
+            messages.success(request, _("%(n)d mail(s) en file d'envoi : ils partiront un par un, aux heures "
+                                        "d'envoi.") % {"n": len(queued)})
+        if held:
+            messages.error(request, _("%(n)d mail(s) bloqué(s) : corrigez ce qui est signalé.") % {"n": len(held)})
+        return redirect("operation_mail", pk=operation.pk)
+    sent = (Message.objects.filter(placement__operation=operation).select_related("placement__blog")
+            .order_by("-created_at")[:50])
+    return render(request, "outreach/operation_mail.html", {
+        "operation": operation, "templates": [templates[k] for k in TemplateKind.values], "drafts": drafts,
+        "variables": VARIABLES, "sent": sent, "notes": notes,
+    })
+
+
+@staff_view(edit=True, agency=True)
+def template_edit(request, pk, kind):
+    operation = _operation(request, pk)
+    if kind not in TemplateKind.values or request.method != "POST":
+        raise Http404
+    template = templates_for(operation)[kind]
+    subject, body = request.POST.get("subject", "").strip(), request.POST.get("body_text", "")
+    try:
+        unknown = unknown_variables(subject, body)
+    except RenderError as error:
+        messages.error(request, str(error))
+        return redirect("operation_mail", pk=operation.pk)
+    if unknown:
+        messages.error(request, _("Variable inconnue : %(v)s") % {"v": ", ".join(sorted(unknown))})
+        return redirect("operation_mail", pk=operation.pk)
+    if not subject or not body.strip():
+        messages.error(request, _("L'objet et le texte sont obligatoires."))
+        return redirect("operation_mail", pk=operation.pk)
+    template.subject, template.body_text = subject[:300], body
+    template.note_required = bool(request.POST.get("note_required"))
+    if kind != TemplateKind.PITCH:
+        try:
+            template.delay_days = max(1, min(int(request.POST.get("delay_days", template.delay_days)), 60))
+        except ValueError:
+            messages.error(request, _("Le délai doit être un nombre de jours."))
+            return redirect("operation_mail", pk=operation.pk)
+    template.save()
+    messages.success(request, _("Modèle enregistré."))
+    return redirect("operation_mail", pk=operation.pk)
+
+
+@staff_view(agency=True)
+def followups_today(request):
+    """What the rules would send today and what they hold back, before anything happens."""
+    decisions = plan(organisation=request.membership.organisation)
+    held = (Message.objects.filter(organisation=request.membership.organisation, kind=MessageKind.FOLLOW_UP,
+                                   status=MessageStatus.CANCELLED).select_related("placement__blog",
+                                                                                 "placement__operation")
+            .order_by("-created_at")[:100])
+    queued = (Message.objects.filter(organisation=request.membership.organisation, direction=Direction.OUTBOUND,
+                                     status__in=[MessageStatus.QUEUED, MessageStatus.UNCERTAIN])
+              .select_related("placement__blog").order_by("send_after"))
+    return render(request, "outreach/followups.html", {"decisions": decisions, "held": held, "queued": queued})
+
+
+@staff_view()
+def to_answer(request):
+    """The dashboard's "à répondre" card: replies nobody has dealt with, oldest first (loaded by htmx)."""
+    replies = (Message.objects.for_membership(request.membership).to_answer()
+               .select_related("placement__blog", "placement__operation").order_by("received_at"))
+    if request.membership.client_id:
+        replies = replies.none()
+    return render(request, "outreach/_to_answer.html", {"replies": replies, "now": timezone.now()})
+
+
+@staff_view()
+def conversation(request, pk):
+    placement = get_scoped_or_404(Placement.objects.for_membership(request.membership)
+                                  .select_related("operation", "blog"), pk=pk)
+    thread = placement.messages.exclude(status=MessageStatus.DRAFT).order_by("created_at")
+    return render(request, "outreach/_conversation.html", {"placement": placement, "thread": thread})
+
+
+@staff_view(edit=True, agency=True)
+def answer(request, pk):
+    """The CM deals with a reply: accepted, declined (with the reason given), or a written answer."""
+    placement = get_scoped_or_404(Placement.objects.for_membership(request.membership)
+                                  .select_related("operation", "blog"), pk=pk)
+    if request.method != "POST":
+        return redirect("operation_detail", pk=placement.operation_id)
+    decision = request.POST.get("decision", "")
+    reason = request.POST.get("reason", "").strip()[:300]
+    text = request.POST.get("text", "").strip()
+    with transaction.atomic():
+        if decision in (Status.ACCEPTED, Status.DECLINED) and can_move(placement.status, decision):
+            placement.move(decision, user=request.user, note=reason)
+        elif decision:
+            messages.error(request, _("Ce changement n'est pas possible depuis « %(s)s ».") % {
+                "s": placement.get_status_display()})
+        if text:
+            _queue_answer(placement, text)
+        Message.objects.filter(placement=placement).to_answer().update(answered_at=timezone.now(),
+                                                                        answered_by=request.user)
+    messages.success(request, _("Réponse traitée."))
+    return redirect("operation_detail", pk=placement.operation_id)
+
+
+def _queue_answer(placement: Placement, text: str) -> None:
+    last = placement.messages.filter(direction=Direction.INBOUND).order_by("-received_at").first()
+    sent = placement.messages.filter(direction=Direction.OUTBOUND, status=MessageStatus.SENT).order_by("-sent_at").first()
+    address = (last.from_address if last else "") or (sent.to_address if sent else "")
+    if not address:
+        return
+    subject = (last.subject if last else placement.operation.name)
+    Message.objects.create(
+        placement=placement, organisation=placement.operation.organisation, direction=Direction.OUTBOUND,
+        kind=MessageKind.ANSWER, status=MessageStatus.QUEUED, to_address=address,
+        subject=subject if subject.lower().startswith("re") else f"Re : {subject}", body_text=text,
+        send_after=timezone.now(), in_reply_to=last.message_id if last else "",
+        references=" ".join(filter(None, [last.references, last.message_id])) if last else "")
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without any form of ours
+def opt_out(request, token):
+    """The opt-out link: GET asks (link scanners must not unsubscribe anyone), POST takes effect at once."""
+    blogger_pk = read_opt_out_token(token)
+    blogger = Blogger.objects.filter(pk=blogger_pk).select_related("organisation").first() if blogger_pk else None
+    if blogger is None:
+        return render(request, "outreach/opt_out.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        with transaction.atomic():
+            blogger.opt_out()
+            for placement in Placement.objects.filter(blog__bloggers=blogger).exclude(status=Status.OPTED_OUT):
+                Message.objects.cancel_pending(placement, "opposition")
+                others = placement.blog.bloggers.exclude(pk=blogger.pk).filter(opted_out_at__isnull=True)
+                if not others.exists() and can_move(placement.status, Status.OPTED_OUT):
+                    placement.move(Status.OPTED_OUT, actor="blogger", note="lien d'opposition")
+        return render(request, "outreach/opt_out.html", {"done": True, "organisation": blogger.organisation})
+    return render(request, "outreach/opt_out.html", {"blogger": blogger, "organisation": blogger.organisation,
+                                                     "token": token})
