@@ -3,9 +3,11 @@ and B's user must never see any of it."""
 
 import os
 import socket
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from ambassade.accounts.models import Membership, Organisation, Role
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail
@@ -73,3 +75,28 @@ def world(db):
     w.viewer = make_user("viewer_a", org_a, Role.CLIENT_VIEWER, client=client)
     w.outsider = make_user("owner_b", org_b, Role.OWNER)
     return w
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def postgres():
+    """The test database's URL, for processes started by a test; PostgreSQL only (the SQLite test
+    database lives in memory, out of another process's reach)."""
+    if connection.vendor != "postgresql":
+        if IN_CI and not os.environ.get("DATABASE_URL"):
+            pytest.skip("runs in the PostgreSQL pass of `make test`, which CI requires")
+        pytest.skip("needs PostgreSQL (another process must reach the test database): runs in the PostgreSQL pass of `make test`")
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def worker_env(database_url: str, **extra) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "AMBASSADE_FARM_ALLOWED": "1",
+           "AMBASSADE_WATCH_HOST_DELAY_MS": "0", "AMBASSADE_WATCH_NEW_POSTS_PER_CHECK": "1",
+           "AMBASSADE_TASKS": "db", **extra}
+    env.pop("PYTEST_CURRENT_TEST", None)
+    return env
+
+

@@ -3,16 +3,13 @@ sharing the veille. Every blog is checked exactly once per cycle, and a worker k
 SIGKILL mid-batch loses nothing: its blogs come back when the lease runs out."""
 
 import math
-import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from ambassade.accounts.models import Organisation
@@ -23,29 +20,10 @@ from ambassade.watch.cycle import ensure_feeds
 from ambassade.watch.models import Feed
 from ambassade.watch.tasks import check_due_blogs
 
-from .conftest import IN_CI, require_service
+from .conftest import ROOT, require_service, worker_env  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parent.parent
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-@pytest.fixture
-def postgres():
-    if connection.vendor != "postgresql":
-        if IN_CI and not os.environ.get("DATABASE_URL"):
-            pytest.skip("runs in the PostgreSQL pass of `make test`, which CI requires")
-        pytest.skip("scale-out needs PostgreSQL: it runs in the PostgreSQL pass of `make test`")
-    s = connection.settings_dict
-    return f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
-def worker_env(database_url: str, **extra) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url, "AMBASSADE_FARM_ALLOWED": "1",
-           "AMBASSADE_WATCH_HOST_DELAY_MS": "0", "AMBASSADE_WATCH_NEW_POSTS_PER_CHECK": "1",
-           "AMBASSADE_TASKS": "db", **extra}
-    env.pop("PYTEST_CURRENT_TEST", None)
-    return env
 
 
 def start_worker(env: dict, name: str, *args) -> subprocess.Popen:

@@ -69,8 +69,9 @@ def parse(raw: bytes, truncated: bool = False) -> InboundMail:
     mail.references = _ids(_header(message, "References", p))
     senders = getaddresses([_header(message, "From", p)])
     mail.from_address = senders[0][1].strip().lower() if senders else ""
-    mail.to_addresses = [a.strip().lower() for _, a in getaddresses(
-        [_header(message, h, p) for h in ("To", "Cc", "Delivered-To", "X-Original-To")]) if a]
+    # No empty values: getaddresses() gives up on the whole list when one is empty.
+    recipients = [v for v in (_header(message, h, p) for h in ("To", "Cc", "Delivered-To", "X-Original-To")) if v]
+    mail.to_addresses = [a.strip().lower() for _, a in getaddresses(recipients) if a]
     mail.subject = _header(message, "Subject", p)[:300]
     try:
         mail.date = parsedate_to_datetime(_header(message, "Date", p)) if message.get("Date") else None

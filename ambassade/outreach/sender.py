@@ -17,7 +17,9 @@ from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -71,10 +73,12 @@ def claim(owner: str, now, limit: int = 50) -> list[int]:
 
 
 def connection_for(sender: MailSettings):
+    """The organisation's own SMTP server, or Django's default mailer when none is configured (the demo)."""
     if not sender.pk or not sender.smtp_host:
-        return get_connection(fail_silently=False)  # Django's EMAIL_BACKEND (console in the demo)
-    return get_connection(
-        "django.core.mail.backends.smtp.EmailBackend", host=sender.smtp_host, port=sender.smtp_port,
+        return mail.mailers.default
+    # One mailer per organisation, built from its settings (Django's MAILERS are fixed at start-up).
+    return SmtpBackend(
+        alias=f"organisation-{sender.organisation_id}", host=sender.smtp_host, port=sender.smtp_port,
         username=sender.smtp_username or None, password=MailSettings.secret(sender.smtp_password_env) or None,
         use_tls=sender.smtp_security == Security.STARTTLS, use_ssl=sender.smtp_security == Security.SSL,
         timeout=settings.OUTREACH_TIMEOUT, fail_silently=False)
@@ -156,12 +160,12 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
             connection = connections[message.organisation_id] = connection_for(sender)
             connection.open()
         email = build(message, sender)
-        Message.objects.filter(pk=message.pk).update(message_id=message.message_id, handed_at=timezone.now())
+        Message.objects.filter(pk=message.pk).update(message_id=message.message_id, handed_at=now)
         connection.send_messages([email])
     except smtplib.SMTPRecipientsRefused as error:
         code = next(iter(error.recipients.values()), (0, b""))[0]
         if 400 <= code < 500:
-            return _retry(message, f"refus temporaire du destinataire ({code})", report, connections)
+            return _retry(message, f"refus temporaire du destinataire ({code})", report, connections, now)
         BloggerEmail.objects.filter(organisation=message.organisation_id,
                                     address_key=message.to_address.strip().lower()).update(is_invalid=True)
         _release(message, status=MessageStatus.FAILED, handed_at=None, error=f"adresse refusée par le serveur ({code})")
@@ -169,19 +173,19 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
         return
     except smtplib.SMTPResponseException as error:
         if 400 <= error.smtp_code < 500:
-            return _retry(message, f"erreur temporaire SMTP {error.smtp_code}", report, connections)
+            return _retry(message, f"erreur temporaire SMTP {error.smtp_code}", report, connections, now)
         _release(message, status=MessageStatus.FAILED, handed_at=None,
                  error=f"refusé par le serveur SMTP ({error.smtp_code}) : {error.smtp_error[:200]!r}")
         report.failed += 1
         return
     except TEMPORARY as error:
-        return _retry(message, f"serveur SMTP injoignable ({error.__class__.__name__})", report, connections)
-    _release(message, status=MessageStatus.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, error="")
+        return _retry(message, f"serveur SMTP injoignable ({error.__class__.__name__})", report, connections, now)
+    _release(message, status=MessageStatus.SENT, sent_at=now, attempts=message.attempts + 1, error="")
     report.sent += 1
-    _after_send(message)
+    _after_send(message, now)
 
 
-def _retry(message: Message, error: str, report: SendReport, connections: dict) -> None:
+def _retry(message: Message, error: str, report: SendReport, connections: dict, now) -> None:
     connections.pop(message.organisation_id, None)
     attempts = message.attempts + 1
     if attempts >= settings.OUTREACH_MAX_ATTEMPTS:
@@ -191,11 +195,11 @@ def _retry(message: Message, error: str, report: SendReport, connections: dict) 
         return
     delay = 60 * 2 ** attempts * random.uniform(0.8, 1.2)  # 2, 4, 8… minutes, with jitter
     _release(message, status=MessageStatus.QUEUED, handed_at=None, attempts=attempts,
-             send_after=timezone.now() + timedelta(seconds=delay), error=f"{error} ; nouvel essai prévu")
+             send_after=now + timedelta(seconds=delay), error=f"{error} ; nouvel essai prévu")
     report.retried += 1
 
 
-def _after_send(message: Message) -> None:
+def _after_send(message: Message, now) -> None:
     placement = message.placement
     if placement is not None and message.kind == MessageKind.PITCH and can_move(placement.status, Status.PITCHED):
-        placement.move(Status.PITCHED, actor=ActorKind.RULE, note="premier mail envoyé")
+        placement.move(Status.PITCHED, actor=ActorKind.RULE, note="premier mail envoyé", at=min(now, timezone.now()))
