@@ -161,6 +161,8 @@ MAILERS = {
         "BACKEND": env_str("AMBASSADE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
     }
 }
+if env_str("AMBASSADE_EMAIL_FILE_PATH"):  # the file backend (the demo writes its mails to var/mails)
+    MAILERS["default"]["OPTIONS"] = {"file_path": env_str("AMBASSADE_EMAIL_FILE_PATH")}
 DEFAULT_FROM_EMAIL = env_str("AMBASSADE_FROM_EMAIL", "ambassade@localhost")
 # The address bloggers reach Ambassade at: opt-out links and, later, their own page.
 BASE_URL = env_str("AMBASSADE_BASE_URL", "http://127.0.0.1:8000")

@@ -23,6 +23,7 @@ urlpatterns = [
     path("operations/<int:pk>/mails/", outreach.operation_mail, name="operation_mail"),
     path("operations/<int:pk>/mails/modele/<str:kind>/", outreach.template_edit, name="template_edit"),
     path("relances/", outreach.followups_today, name="followups"),
+    path("reglages/mail/", outreach.mail_settings_edit, name="mail_settings"),
     path("a-repondre/", outreach.to_answer, name="to_answer"),
     path("placements/<int:pk>/conversation/", outreach.conversation, name="conversation"),
     path("placements/<int:pk>/reponse/", outreach.answer, name="answer"),

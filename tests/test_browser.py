@@ -159,3 +159,33 @@ def test_it_builds_a_shortlist_with_reasons_and_adds_a_blog_in_one_click(page, l
     page.goto(live_server.url + f"/blogs/{placement.blog_id}/")
     page.wait_for_selector("svg.topic-chart")
     page.screenshot(path=ARTIFACTS / "blog-profile.png", full_page=True)
+
+
+def test_it_answers_a_reply_from_the_dashboard_and_writes_to_the_shortlist(page, live_server):
+    load_demo()
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=À répondre")
+    page.screenshot(path=ARTIFACTS / "dashboard-replies.png", full_page=True)
+    page.get_by_role("link", name="Lire et répondre").first.click()
+    page.wait_for_selector(".conversation .mail-in")
+    page.screenshot(path=ARTIFACTS / "conversation.png")
+    panel = page.locator(".panel-card")
+    panel.get_by_label("Répondre (un accusé de réception suffit souvent)").fill("Merci, le colis part demain !")
+    panel.get_by_role("button", name="Accepté").click()
+    page.wait_for_selector("text=Réponse traitée.")
+    from ambassade.outreach.models import Message
+
+    assert Message.objects.filter(kind="answer", body_text="Merci, le colis part demain !").exists()
+    assert Message.objects.to_answer().count() == 1  # the demo had two waiting
+
+    page.goto(live_server.url + "/operations/")
+    page.get_by_role("link", name="Lancement Crème Hydra Rose").first.click()
+    page.get_by_role("link", name="Écrire aux sélectionnés").click()
+    page.wait_for_selector("#drafts-h")
+    page.locator(".draft textarea").first.fill("Votre routine du soir m'a donné envie de vous écrire.")
+    page.get_by_role("button", name="Vérifier avec mes notes").click()
+    page.wait_for_selector("#drafts-h")
+    page.screenshot(path=ARTIFACTS / "operation-mail.png", full_page=True)

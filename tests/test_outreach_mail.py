@@ -370,3 +370,15 @@ def test_a_mail_handed_to_the_server_by_a_sender_that_died_is_never_sent_again_b
     message = Message.objects.get()
     assert report.sent == 0 and not smtp.received
     assert message.status == MessageStatus.UNCERTAIN and "vérifiez" in message.error
+
+
+def test_an_address_the_server_cannot_take_fails_with_a_clear_error_and_the_pass_goes_on(world, smtp):
+    setup_org(world, smtp)
+    placements = shortlisted(world, yogurt(world), ["Lea", "Julie"])
+    BloggerEmail.objects.filter(address="lea@lea.example").update(address="léa@lea.example", address_key="léa@lea.example")
+    pitch(placements)
+    Message.objects.filter(placement=placements[0]).update(to_address="léa@lea.example")
+    report = send_due(TUESDAY_10)
+    assert report.sent == 1 and len(smtp.received) == 1
+    failed = Message.objects.get(placement=placements[0])
+    assert failed.status == MessageStatus.FAILED and "léa@lea.example" in failed.error

@@ -18,6 +18,15 @@ from ambassade.blogs.topics import topic_label
 from ambassade.campaigns.models import Client, Operation, OperationKind, OperationStatus, Placement
 from ambassade.campaigns.status import Status
 from ambassade.logistics.models import MovementKind, Product, StockMovement
+from ambassade.outreach.compose import draft, templates_for
+from ambassade.outreach.models import (
+    Direction,
+    MailSettings,
+    Message,
+    MessageKind,
+    MessageStatus,
+    TemplateKind,
+)
 
 from .catalog import build_catalog
 from .render import feed_path
@@ -66,6 +75,8 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
     viewer = User.objects.create_user(CLIENT_USER, "marketing@laiterie-delacour.example", DEMO_PASSWORD,
                                       first_name="Hélène", last_name="Delacour")
     Membership.objects.create(user=viewer, organisation=org, role=Role.CLIENT_VIEWER, client=delacour)
+    MailSettings.objects.create(organisation=org, from_name="Claire Morel", from_address="claire@plume-et-pixel.example",
+                                signature="Claire Morel\nAgence Plume & Pixel — 01 23 45 67 89")
 
     catalog = build_catalog(blog_count, today=today)
     blogs = {}
@@ -143,7 +154,55 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
     )
     _place(concours, fitting("lifestyle", []) + fitting("beaute", []), [S.CANDIDATE] * 6, today, claire,
            start=today - timedelta(days=2), product=None)
+    for operation in (goûters, hydra):
+        _conversations(operation)
     return org
+
+
+REPLIES = [
+    "Bonjour Claire,\n\nAvec plaisir ! Le goûter, c'est sacré chez nous. Vous pouvez envoyer le colis à l'adresse "
+    "indiquée sur le blog.\n\nBelle journée",
+    "Bonjour,\n\nMerci pour votre message, ça me tente bien. Est-ce qu'il y aurait une version sans lactose ? "
+    "Ma fille ne le supporte pas.\n\nÀ bientôt",
+    "Hello Claire,\n\nOui, pourquoi pas ! Je ne promets pas d'article, mais je goûterai volontiers.",
+]
+
+
+def _conversations(operation) -> None:
+    """The mails behind each card, dated like its history: pitches, replies, a follow-up, a held one."""
+    pitch = templates_for(operation)[TemplateKind.PITCH]
+    for index, placement in enumerate(operation.placements.select_related("blog", "operation")):
+        events = {e.to_status: e.at for e in placement.events.all()}
+        if S.PITCHED not in events:
+            continue
+        mail = draft(placement, pitch, note="J'ai adoré vos idées de goûters pour les mercredis après-midi.")
+        if mail.rendered is None or mail.address is None:
+            continue
+        # The demo is loaded before the veille has read any post: the history says "your blog" instead.
+        body = mail.rendered.text.replace("J'ai lu votre billet «  » ()", "Je lis votre blog depuis longtemps,")
+        sent = Message.objects.create(
+            placement=placement, organisation=operation.organisation, kind=MessageKind.PITCH, step="pitch",
+            status=MessageStatus.SENT, to_address=mail.address.address, subject=mail.rendered.subject,
+            body_text=body, sent_at=events[S.PITCHED],
+            message_id=f"<demo-{placement.pk}@plume-et-pixel.example>")
+        answered = events.get(S.REPLIED)
+        if answered:
+            text = NOTES[S.DECLINED] if S.DECLINED in events else REPLIES[index % len(REPLIES)]
+            Message.objects.create(
+                placement=placement, organisation=operation.organisation, direction=Direction.INBOUND,
+                kind=MessageKind.REPLY, status=MessageStatus.RECEIVED, from_address=mail.address.address,
+                subject=f"Re : {sent.subject}", body_text=text.strip("« »"), received_at=answered,
+                message_id=f"<reply-{placement.pk}@{placement.blog.name.split()[0].lower()}.example>",
+                in_reply_to=sent.message_id,
+                # Only the reply still on "a répondu" waits for the CM: the others were dealt with.
+                answered_at=None if placement.status == S.REPLIED else answered)
+        if S.NO_ANSWER in events:
+            Message.objects.create(
+                placement=placement, organisation=operation.organisation, kind=MessageKind.FOLLOW_UP,
+                step=TemplateKind.NO_ANSWER, status=MessageStatus.SENT, to_address=mail.address.address,
+                subject=f"Re : {sent.subject}", body_text="Bonjour,\n\nJe me permets de revenir vers vous une seule "
+                "fois : la proposition tient toujours, et un simple « non merci » me va très bien aussi.",
+                sent_at=events[S.NO_ANSWER] - timedelta(days=2), in_reply_to=sent.message_id)
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -116,8 +116,9 @@ def notice(placement: Placement, blogger: Blogger, organisation, link: str) -> t
     """The information notice of a first contact, and the parts the lint looks for."""
     operation = placement.operation
     source = blogger.source or "source inconnue"
-    text = (f"—\nPourquoi ce message ? {organisation.name} vous écrit pour {operation.brand}"
-            f" ({operation.client}), parce que votre blog {placement.blog.name} parle de ces sujets.\n"
+    client = "" if str(operation.client).strip().lower() == operation.brand.strip().lower() else f" ({operation.client})"
+    text = (f"—\nPourquoi ce message ? {organisation.name} vous écrit pour {operation.brand}{client}, "
+            f"parce que votre blog {placement.blog.name} parle de ces sujets.\n"
             f"D'où vient votre adresse : {source}.\n"
             f"Vous pouvez vous opposer à tout nouveau message, pour toutes nos marques, en un clic : {link}")
     parts = {"qui nous sommes": organisation.name, "pourquoi nous écrivons": "Pourquoi ce message",

@@ -178,6 +178,11 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
                  error=f"refusé par le serveur SMTP ({error.smtp_code}) : {error.smtp_error[:200]!r}")
         report.failed += 1
         return
+    except ValueError as error:  # Django refuses the address itself (e.g. a non-ASCII local part)
+        _release(message, status=MessageStatus.FAILED, handed_at=None,
+                 error=f"adresse impossible à utiliser ({message.to_address}) : {error}"[:500])
+        report.failed += 1
+        return
     except TEMPORARY as error:
         return _retry(message, f"serveur SMTP injoignable ({error.__class__.__name__})", report, connections, now)
     _release(message, status=MessageStatus.SENT, sent_at=now, attempts=message.attempts + 1, error="")

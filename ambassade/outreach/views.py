@@ -16,7 +16,7 @@ from ambassade.lib.signing import read_opt_out_token
 
 from .compose import draft_batch, queue, templates_for
 from .followups import plan
-from .models import Direction, Message, MessageKind, MessageStatus, TemplateKind
+from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, TemplateKind
 from .render import VARIABLES, RenderError, unknown_variables
 
 READY = (Status.SHORTLISTED,)
@@ -181,3 +181,20 @@ def opt_out(request, token):
         return render(request, "outreach/opt_out.html", {"done": True, "organisation": blogger.organisation})
     return render(request, "outreach/opt_out.html", {"blogger": blogger, "organisation": blogger.organisation,
                                                      "token": token})
+
+
+@staff_view(manage=True, agency=True)
+def mail_settings_edit(request):
+    """How the organisation sends and reads mail (managers only)."""
+    from .compose import mail_settings
+    from .forms import MailSettingsForm
+
+    current = mail_settings(request.membership.organisation)
+    form = MailSettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = request.membership.organisation
+        form.save()
+        messages.success(request, _("Réglages d'envoi enregistrés."))
+        return redirect("mail_settings")
+    secrets = {name: bool(MailSettings.secret(getattr(current, name))) for name in ("smtp_password_env", "imap_password_env")}
+    return render(request, "outreach/mail_settings.html", {"form": form, "secrets": secrets, "current": current})

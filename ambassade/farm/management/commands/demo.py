@@ -31,7 +31,11 @@ class Command(BaseCommand):
         load_demo()
         # The demo's farm publishes every few minutes: look at its blogs every minute at most.
         env = {"AMBASSADE_WATCH_MIN_INTERVAL": "60", "AMBASSADE_WATCH_MAX_INTERVAL": "300",
-               "AMBASSADE_WATCH_HOST_DELAY_MS": "100", **os.environ, "AMBASSADE_FARM_ALLOWED": "1"}
+               "AMBASSADE_WATCH_HOST_DELAY_MS": "100",
+               # The demo's mails are written to files, one per mail, instead of being sent.
+               "AMBASSADE_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+               "AMBASSADE_EMAIL_FILE_PATH": str(settings.DATA_DIR / "mails"),
+               **os.environ, "AMBASSADE_FARM_ALLOWED": "1"}
         me = [sys.executable, "-m", "ambassade"]
         commands = {
             "ferme": [*me, "farm", "--publish-every", str(options["publish_every"])],

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             if d.action == "send":
                 self.stdout.write(f"→ partirait : {who} — {label} — « {d.draft.rendered.subject} » à {d.draft.address.address}")
             else:
-                self.stdout.write(f"✋ retenue : {who} — {label} — {d.reason}")
+                self.stdout.write(f"× retenue : {who} — {label} — {d.reason}")
         if options["dry_run"]:
             self.stdout.write("(essai à blanc : rien n'a été mis en file ni enregistré)")
             return
