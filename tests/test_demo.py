@@ -23,9 +23,12 @@ def test_it_loads_a_realistic_demo_once():
     for placement in Placement.objects.filter(operation__organisation=org).exclude(status="candidate"):
         events = list(placement.events.all())
         assert events[0].from_status == "candidate" and events[-1].to_status == placement.status
-    # Stock is the ledger: shipped units left the stock.
+    # Stock is the ledger: shipped units left the stock, accepted ones are reserved, each parcel is a row.
     yogurt = Product.objects.get(sku="DLC-BV-6")
-    assert yogurt.stock == 30 - yogurt.movements.filter(kind="shipped").count()
+    shipped = yogurt.movements.filter(kind="shipped").count()
+    accepted = Placement.objects.filter(operation__name__startswith="Goûters", status="accepted").count()
+    assert shipped == yogurt.shipments.count() > 0 and accepted > 0
+    assert yogurt.stock == 30 - shipped - accepted
     load_demo()
     assert Blog.objects.filter(organisation=org).count() == 60
 

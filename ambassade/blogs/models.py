@@ -127,6 +127,8 @@ class Blogger(models.Model):
     )
     topics_wanted = models.JSONField(_("thèmes souhaités"), default=list, blank=True)
     topics_never = models.JSONField(_("thèmes refusés"), default=list, blank=True)
+    postal_address = models.TextField(_("adresse postale pour les colis"), blank=True,
+                                      help_text=_("Donnée par la personne ; lue au moment d'expédier, jamais recopiée."))
     opted_out_at = models.DateTimeField(_("opposition le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
+from ambassade.logistics import ledger  # a move's stock effects (reserve, release, ship)
 from ambassade.watch.models import Coverage, CoverageStatus
 
 from .forms import OperationForm
@@ -137,7 +138,7 @@ def placement_move(request, pk):
         return redirect("operation_detail", pk=placement.operation_id)
     target = request.POST.get("status", "")
     try:
-        placement.move(target, user=request.user, note=request.POST.get("note", "")[:500])
+        ledger.move(placement, target, user=request.user, note=request.POST.get("note", "")[:500])
         moved = True
         messages.success(
             request, _("%(blog)s : %(status)s") % {"blog": placement.blog, "status": Status(target).label}

@@ -17,7 +17,8 @@ from ambassade.blogs.models import Blog, Blogger, BloggerEmail, BlogStatus
 from ambassade.blogs.topics import topic_label
 from ambassade.campaigns.models import Client, Operation, OperationKind, OperationStatus, Placement
 from ambassade.campaigns.status import Status
-from ambassade.logistics.models import MovementKind, Product, StockMovement
+from ambassade.logistics import ledger
+from ambassade.logistics.models import MovementKind, Product, StockMovement, Supply
 from ambassade.outreach.compose import draft, templates_for
 from ambassade.outreach.models import (
     Direction,
@@ -89,6 +90,8 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         )
         blogger = Blogger.objects.create(
             organisation=org, blog=blog, first_name=farm_blog.first_name, last_name=farm_blog.last_name,
+            postal_address=f"{farm_blog.first_name} {farm_blog.last_name}\n{12 + farm_blog.index} rue des Lilas\n"
+                           f"{69001 + farm_blog.index % 9} Lyon",
             source="adresse professionnelle publiée sur la page contact du blog",
             topics_wanted=farm_blog.topics, topics_never=farm_blog.never_topics,
         )
@@ -122,10 +125,11 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
               "recettes simples, familles, pâtisserie du quotidien. Pas de blogs « sandwich ».",
         starts_on=today - timedelta(days=35), ends_on=today + timedelta(days=25),
     )
+    Supply.objects.create(operation=goûters, product=yogurt)
     plan = [S.PUBLISHED] * 3 + [S.RECEIVED] * 2 + [S.SHIPPED] * 2 + [S.ACCEPTED, S.REPLIED, S.PITCHED,
                                                                         S.PITCHED, S.NO_ANSWER, S.DECLINED]
     _place(goûters, fitting("cuisine", ["produits laitiers"]) + fitting("parentalite", []), plan, today, claire,
-           start=today - timedelta(days=32), product=yogurt)
+           start=today - timedelta(days=32))
 
     hydra = Operation.objects.create(
         organisation=org, client=azur, name="Lancement Crème Hydra Rose",
@@ -138,9 +142,10 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
               "« peaux sèches », et ceux qui ont reçu un soin visage ce mois-ci.",
         starts_on=today - timedelta(days=10), ends_on=today + timedelta(days=50),
     )
+    Supply.objects.create(operation=hydra, product=cream)
     _place(hydra, fitting("beaute", ["peaux sèches"]) + fitting("sante_bienetre", ["peaux sèches"]),
            [S.ACCEPTED, S.REPLIED, S.PITCHED, S.PITCHED, S.PITCHED, S.SHORTLISTED, S.SHORTLISTED,
-            S.CANDIDATE, S.CANDIDATE], today, claire, start=today - timedelta(days=9), product=cream)
+            S.CANDIDATE, S.CANDIDATE], today, claire, start=today - timedelta(days=9))
 
     concours = Operation.objects.create(
         organisation=org, client=azur, name="Concours Sérum Éclat de Nuit",
@@ -152,8 +157,9 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         brief="Six concours sur des blogs beauté et lifestyle, un sérum à gagner sur chacun, règlement clair.",
         starts_on=today + timedelta(days=14), ends_on=today + timedelta(days=45),
     )
+    Supply.objects.create(operation=concours, product=serum)
     _place(concours, fitting("lifestyle", []) + fitting("beaute", []), [S.CANDIDATE] * 6, today, claire,
-           start=today - timedelta(days=2), product=None)
+           start=today - timedelta(days=2))
     for operation in (goûters, hydra):
         _conversations(operation)
     return org
@@ -210,7 +216,7 @@ def _at(day: date, hour: int = 10) -> datetime:
     return min(timezone.make_aware(datetime.combine(day, time(hour, 0))), timezone.now())
 
 
-def _place(operation, candidates, plan, today, user, *, start: date, product):
+def _place(operation, candidates, plan, today, user, *, start: date):
     seen = set()
     chosen = [b for b in candidates if not (b.pk in seen or seen.add(b.pk))][: len(plan)]
     for index, (blog, final) in enumerate(zip(chosen, plan, strict=False)):
@@ -225,7 +231,9 @@ def _place(operation, candidates, plan, today, user, *, start: date, product):
         day = start + timedelta(days=index % 3)
         for step in PATHS[final]:
             day = min(day + timedelta(days=3 + index % 4), today)
-            placement.move(step, user=user, note=NOTES.get(step, "") if step == final else "", at=_at(day, 9 + index % 8))
-            if step == S.SHIPPED and product:
-                StockMovement.objects.create(product=product, kind=MovementKind.SHIPPED, quantity=-1,
-                                             placement=placement, note="Colissimo", user=user, at=_at(day))
+            at = _at(day, 9 + index % 8)
+            if step == S.RECEIVED:
+                ledger.confirm_receipt(placement.shipments.get(), by="blogger" if index % 2 else "agency", at=at)
+                continue
+            ledger.move(placement, step, user=user, note=NOTES.get(step, "") if step == final else "", at=at,
+                        parcel=ledger.Parcel("Colissimo", f"6A{placement.pk:09d}", "4.95"))

@@ -38,3 +38,18 @@ def read_opt_out_token(token: str) -> int | None:
         return int(signing.loads(token, salt=_OPT_OUT_SALT, max_age=OPT_OUT_MAX_AGE))
     except (signing.BadSignature, ValueError, TypeError):
         return None
+
+
+_RECEIPT_SALT = "ambassade.parcel-receipt"
+RECEIPT_MAX_AGE = 120 * 24 * 3600  # a parcel link outlives any delivery delay
+
+
+def receipt_token(shipment_pk: int) -> str:
+    return signing.dumps(shipment_pk, salt=_RECEIPT_SALT, compress=False)
+
+
+def read_receipt_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=_RECEIPT_SALT, max_age=RECEIPT_MAX_AGE))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None

@@ -31,6 +31,7 @@ class Product(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     category = models.CharField(_("catégorie"), max_length=100, blank=True)
     unit_cost = models.DecimalField(_("coût unitaire (€)"), max_digits=9, decimal_places=2, default=0)
+    photo = models.ImageField(_("photo"), upload_to="products/", blank=True)
 
     objects = ProductQuerySet.as_manager()
 
@@ -82,10 +83,39 @@ class StockMovement(models.Model):
         return f"{self.get_kind_display()} {self.quantity:+d} {self.product}"
 
 
+class Supply(models.Model):
+    """What an operation sends: which product, how many per accepted blog."""
+
+    operation = models.ForeignKey("campaigns.Operation", on_delete=models.CASCADE, related_name="supplies")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="supplies")
+    per_placement = models.PositiveSmallIntegerField(_("unités par blog"), default=1)
+
+    class Meta:
+        verbose_name = _("produit de l'opération")
+        constraints = [models.UniqueConstraint(fields=["operation", "product"], name="supply_unique_product")]
+
+    def __str__(self) -> str:
+        return f"{self.operation} · {self.product}"
+
+
+class ShipmentQuerySet(models.QuerySet):
+    def for_membership(self, membership):
+        from ambassade.campaigns.models import Placement
+
+        return self.filter(placement__in=Placement.objects.for_membership(membership))
+
+    def unconfirmed(self, older_than):
+        return self.filter(received_at__isnull=True, lost_at__isnull=True, shipped_at__lt=older_than)
+
+
 class Shipment(models.Model):
+    """A parcel. The address is the blogger's, read from their profile: never copied here."""
+
     placement = models.ForeignKey(
         "campaigns.Placement", on_delete=models.CASCADE, related_name="shipments"
     )
+    blogger = models.ForeignKey("blogs.Blogger", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="shipments")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="shipments")
     quantity = models.PositiveSmallIntegerField(default=1)
     carrier = models.CharField(_("transporteur"), max_length=100, blank=True)
@@ -93,10 +123,21 @@ class Shipment(models.Model):
     cost = models.DecimalField(_("frais de port (€)"), max_digits=9, decimal_places=2, default=0)
     shipped_at = models.DateTimeField(_("expédié le"), null=True, blank=True)
     received_at = models.DateTimeField(_("reçu le"), null=True, blank=True)
+    received_by = models.CharField(_("confirmé par"), max_length=20, blank=True,
+                                   help_text=_("blogueur (lien du mail) ou agence"))
+    lost_at = models.DateTimeField(_("perdu le"), null=True, blank=True)
+    problem = models.TextField(_("problème signalé"), blank=True)
+
+    objects = ShipmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("colis")
         verbose_name_plural = _("colis")
+        ordering = ["-shipped_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.product} → {self.placement.blog}"
+
+    @property
+    def total_cost(self):
+        return self.product.unit_cost * self.quantity + self.cost

@@ -109,6 +109,7 @@ class MessageKind(models.TextChoices):
     PITCH = "pitch", _("Premier contact")
     FOLLOW_UP = "follow_up", _("Relance")
     ANSWER = "answer", _("Réponse de l'agence")
+    SHIPMENT = "shipment", _("Avis d'expédition")
     REPLY = "reply", _("Réponse")
     AUTO_REPLY = "auto_reply", _("Réponse automatique")
     BOUNCE = "bounce", _("Non distribué")

@@ -13,6 +13,7 @@ from ambassade.blogs.models import Blogger
 from ambassade.campaigns.models import Operation, Placement
 from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import read_opt_out_token
+from ambassade.logistics import ledger
 
 from .compose import draft_batch, queue, templates_for
 from .followups import plan
@@ -136,7 +137,11 @@ def answer(request, pk):
     text = request.POST.get("text", "").strip()
     with transaction.atomic():
         if decision in (Status.ACCEPTED, Status.DECLINED) and can_move(placement.status, decision):
-            placement.move(decision, user=request.user, note=reason)
+            try:
+                ledger.move(placement, decision, user=request.user, note=reason)
+            except ledger.OutOfStock as error:
+                messages.error(request, str(error))
+                return redirect("operation_detail", pk=placement.operation_id)
         elif decision:
             messages.error(request, _("Ce changement n'est pas possible depuis « %(s)s ».") % {
                 "s": placement.get_status_display()})
@@ -177,7 +182,7 @@ def opt_out(request, token):
                 Message.objects.cancel_pending(placement, "opposition")
                 others = placement.blog.bloggers.exclude(pk=blogger.pk).filter(opted_out_at__isnull=True)
                 if not others.exists() and can_move(placement.status, Status.OPTED_OUT):
-                    placement.move(Status.OPTED_OUT, actor="blogger", note="lien d'opposition")
+                    ledger.move(placement, Status.OPTED_OUT, actor="blogger", note="lien d'opposition")
         return render(request, "outreach/opt_out.html", {"done": True, "organisation": blogger.organisation})
     return render(request, "outreach/opt_out.html", {"blogger": blogger, "organisation": blogger.organisation,
                                                      "token": token})
