@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ambassade.imports",
     "ambassade.watch",
     "ambassade.targeting",
+    "ambassade.reports",
     "ambassade.farm",
 ]
 
@@ -204,4 +205,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("AMBASSADE_LOG_LEVEL", "INFO")},
+    # WeasyPrint narrates each step of a PDF at INFO: only its warnings matter.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -7,6 +7,7 @@ from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
 from ambassade.outreach import views as outreach
+from ambassade.reports import views as reports
 from ambassade.targeting import views as targeting
 from ambassade.watch import views as watch
 
@@ -21,6 +22,11 @@ urlpatterns = [
     path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
     path("operations/<int:pk>/ciblage/", targeting.targeting, name="targeting"),
     path("operations/<int:pk>/mails/", outreach.operation_mail, name="operation_mail"),
+    path("operations/<int:pk>/compte-rendu/", reports.operation_report_view, name="operation_report"),
+    path("clients/<int:pk>/compte-rendu/", reports.client_report_view, name="client_report"),
+    path("clients/<int:pk>/liens/", reports.client_links, name="client_links"),
+    path("r/<str:token>/", reports.shared_client_report, name="shared_client_report"),
+    path("r/<str:token>/operations/<int:pk>/", reports.shared_operation_report, name="shared_operation_report"),
     path("operations/<int:pk>/mails/modele/<str:kind>/", outreach.template_edit, name="template_edit"),
     path("relances/", outreach.followups_today, name="followups"),
     path("reglages/mail/", outreach.mail_settings_edit, name="mail_settings"),

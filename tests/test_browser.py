@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from ambassade.campaigns.models import Placement
 from ambassade.farm.demo_data import DEMO_PASSWORD, DEMO_USER, load_demo
@@ -189,3 +190,35 @@ def test_it_answers_a_reply_from_the_dashboard_and_writes_to_the_shortlist(page,
     page.get_by_role("button", name="Vérifier avec mes notes").click()
     page.wait_for_selector("#drafts-h")
     page.screenshot(path=ARTIFACTS / "operation-mail.png", full_page=True)
+
+
+def test_a_client_opens_the_report_from_a_link_and_a_revoked_link_is_refused(page, live_server):
+    from ambassade.accounts.models import ClientLink
+
+    load_demo()
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Ce qui a besoin de vous")
+    page.get_by_role("link", name="Goûters d'hiver — Brassé Vanille").first.click()
+    page.get_by_role("link", name="Compte rendu").click()
+    page.wait_for_selector("svg.funnel")
+    page.screenshot(path=ARTIFACTS / "report.png", full_page=True)
+    from ambassade.campaigns.models import Client
+
+    delacour = Client.objects.get(name="Laiterie Delacour")
+    page.goto(f"{live_server.url}/clients/{delacour.pk}/compte-rendu/")
+    page.get_by_placeholder("Pour qui (ex. direction marketing)").fill("Hélène, marketing")
+    page.get_by_role("button", name="Créer un lien").click()
+    link = page.locator("code.new-link").inner_text().strip()
+    page.context.clear_cookies()  # the client has no account: only the link
+    page.goto(link)
+    page.wait_for_selector("text=Goûters d'hiver — Brassé Vanille")
+    assert "Lancement Crème Hydra Rose" not in page.content()
+    page.get_by_role("link", name="Goûters d'hiver — Brassé Vanille").click()
+    page.wait_for_selector("svg.funnel")
+    page.screenshot(path=ARTIFACTS / "report-client-link.png", full_page=True)
+    ClientLink.objects.update(revoked_at=timezone.now())
+    response = page.goto(link)
+    assert response.status == 404

@@ -67,3 +67,32 @@ class Membership(models.Model):
     def can_manage(self) -> bool:
         """Owners and managers change settings, stock and other members' work."""
         return self.role in (Role.OWNER, Role.MANAGER)
+
+
+class ClientLinkQuerySet(models.QuerySet):
+    def live(self, now):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ClientLink(models.Model):
+    """A read-only link to a client's live reports: signed, expiring, revocable. Only a hash of its
+    secret part is kept, so the database alone cannot rebuild a working link."""
+
+    client = models.ForeignKey("campaigns.Client", on_delete=models.CASCADE, related_name="links")
+    label = models.CharField(_("pour qui"), max_length=200, blank=True)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0)
+
+    objects = ClientLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lien client")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.label or self.pk}"

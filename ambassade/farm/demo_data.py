@@ -165,6 +165,33 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
     return org
 
 
+ARTICLES = [
+    ("Mes verrines du mercredi au {product}", "gifted", "Produit offert par {brand}, mon avis reste libre.", 11),
+    ("Goûter express : le {product} en trois recettes", "sponsored", "Article réalisé en partenariat avec {brand}.", 4),
+    ("Le goûter des enfants cette semaine", "none", "", 2),  # a gift nobody mentions: red in the report
+]
+
+
+def _article(placement, index: int, at) -> None:
+    """What the veille would have found: the post, and the coverage with its evidence."""
+    from ambassade.watch.models import Coverage, CoverageStatus, Post
+
+    operation = placement.operation
+    title, disclosure, cue, comments = ARTICLES[index % len(ARTICLES)]
+    product = operation.product_names[0]
+    title = title.format(product=product)
+    cue = cue.format(brand=operation.brand)
+    post = Post.objects.create(
+        blog=placement.blog, guid=f"demo-{placement.pk}", url=f"{placement.blog.url}?p=demo-{placement.pk}",
+        title=title, published_at=at, comment_count=comments, disclosure=disclosure, topics=["cuisine"],
+        excerpt=f"Cette semaine, le {product} a remplacé nos yaourts du goûter. Les enfants ont choisi leurs "
+                f"garnitures, et voici nos trois préférées. {cue}".strip())
+    Coverage.objects.create(
+        post=post, operation=operation, placement=placement, status=CoverageStatus.CONFIRMED, disclosure=disclosure,
+        disclosure_cue=cue, detected_at=at, mentions=[{"kind": "product", "term": product, "snippet": title}])
+    placement.move(S.PUBLISHED, actor="article", note=post.url, at=at)
+
+
 REPLIES = [
     "Bonjour Claire,\n\nAvec plaisir ! Le goûter, c'est sacré chez nous. Vous pouvez envoyer le colis à l'adresse "
     "indiquée sur le blog.\n\nBelle journée",
@@ -234,6 +261,9 @@ def _place(operation, candidates, plan, today, user, *, start: date):
             at = _at(day, 9 + index % 8)
             if step == S.RECEIVED:
                 ledger.confirm_receipt(placement.shipments.get(), by="blogger" if index % 2 else "agency", at=at)
+                continue
+            if step == S.PUBLISHED:
+                _article(placement, index, at)
                 continue
             ledger.move(placement, step, user=user, note=NOTES.get(step, "") if step == final else "", at=at,
                         parcel=ledger.Parcel("Colissimo", f"6A{placement.pk:09d}", "4.95"))

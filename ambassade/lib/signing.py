@@ -53,3 +53,18 @@ def read_receipt_token(token: str) -> int | None:
         return int(signing.loads(token, salt=_RECEIPT_SALT, max_age=RECEIPT_MAX_AGE))
     except (signing.BadSignature, ValueError, TypeError):
         return None
+
+
+_CLIENT_SALT = "ambassade.client-link"
+
+
+def client_link_token(link_pk: int, secret: str) -> str:
+    return signing.dumps([link_pk, secret], salt=_CLIENT_SALT, compress=False)
+
+
+def read_client_link_token(token: str, max_age: int) -> tuple[int, str] | None:
+    try:
+        link_pk, secret = signing.loads(token, salt=_CLIENT_SALT, max_age=max_age)
+        return int(link_pk), str(secret)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
