@@ -149,3 +149,17 @@ def test_two_workers_racing_for_the_last_unit_exactly_one_wins(world, postgres, 
         assert outcomes == ["out of stock", "won"], outcomes
         assert ledger.available(product) == 0
     assert Placement.objects.filter(operation=operation, status=Status.ACCEPTED).count() == 5
+
+
+def test_the_product_page_justifies_each_parcel_and_gives_its_outcome(client, world, op):
+    (lea,) = shortlisted(world, op, ["Lea"])
+    lea.selection_reason = "5 billets sur « goûter, yaourt » en 90 jours, 8 % sponsorisés"
+    lea.save()
+    walk(lea, Status.PITCHED, Status.ACCEPTED)
+    shipment = ledger.ship(lea, ledger.Parcel("Colissimo", "6A1"))
+    ledger.confirm_receipt(shipment, by="agency")
+    client.force_login(world.member)
+    page = client.get(reverse("product_detail", args=[world.product.pk])).content.decode()
+    assert "5 billets sur « goûter, yaourt » en 90 jours" in page
+    assert "pas d&#x27;article" in page or "pas d'article" in page
+    assert "4 disponibles" in page.replace("</span> ", " ").replace("<span>", "")

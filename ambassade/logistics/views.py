@@ -38,10 +38,14 @@ def product_detail(request, pk):
         )
         messages.success(request, _("Stock mis à jour."))
         return redirect("product_detail", pk=product.pk)
+    from . import ledger
+
     movements = product.movements.select_related("placement__blog", "user")[:100]
-    return render(
-        request, "logistics/product_detail.html", {"product": product, "movements": movements, "form": form}
-    )
+    shipments = (product.shipments.select_related("placement__blog", "placement__operation")
+                 .prefetch_related("placement__coverages__post")[:200])
+    return render(request, "logistics/product_detail.html", {
+        "product": product, "movements": movements, "form": form, "shipments": shipments,
+        "on_hand": ledger.on_hand(product)})
 
 
 class ParcelForm(forms.Form):
