@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "ambassade.watch",
     "ambassade.targeting",
     "ambassade.reports",
+    "ambassade.portal",
     "ambassade.farm",
 ]
 
@@ -167,6 +168,8 @@ if env_str("AMBASSADE_EMAIL_FILE_PATH"):  # the file backend (the demo writes it
 DEFAULT_FROM_EMAIL = env_str("AMBASSADE_FROM_EMAIL", "ambassade@localhost")
 # The address bloggers reach Ambassade at: opt-out links and, later, their own page.
 BASE_URL = env_str("AMBASSADE_BASE_URL", "http://127.0.0.1:8000")
+# The blogger's personal links stay valid this long (each mail carries a fresh one).
+PORTAL_LINK_DAYS = env_int("AMBASSADE_PORTAL_LINK_DAYS", 60, minimum=1)
 # Outreach: the sender's lease, retries, the hard cap of follow-ups, the IMAP size cap.
 OUTREACH_LEASE_SECONDS = env_int("AMBASSADE_OUTREACH_LEASE_SECONDS", 120, minimum=5)
 OUTREACH_MAX_ATTEMPTS = env_int("AMBASSADE_OUTREACH_MAX_ATTEMPTS", 6, minimum=1)

@@ -7,6 +7,7 @@ from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
 from ambassade.outreach import views as outreach
+from ambassade.portal import views as portal
 from ambassade.reports import views as reports
 from ambassade.targeting import views as targeting
 from ambassade.watch import views as watch
@@ -36,6 +37,13 @@ urlpatterns = [
     path("colis/<str:token>/", logistics.parcel_receipt, name="parcel_receipt"),
     path("placements/<int:pk>/reponse/", outreach.answer, name="answer"),
     path("opposition/<str:token>/", outreach.opt_out, name="opt_out"),
+    path("b/<str:token>/", portal.page, name="portal"),
+    path("b/<str:token>/proposition/<int:pk>/", portal.proposal, name="portal_proposal"),
+    path("b/<str:token>/colis/<int:pk>/", portal.parcel, name="portal_parcel"),
+    path("b/<str:token>/article/<int:pk>/", portal.article, name="portal_article"),
+    path("b/<str:token>/preferences/", portal.preferences, name="portal_preferences"),
+    path("b/<str:token>/garder/", portal.keep, name="portal_keep"),
+    path("b/<str:token>/donnees/<str:purpose>/", portal.sensitive, name="portal_sensitive"),
     path("operations/<int:pk>/ciblage/ajouter/", targeting.shortlist_add, name="shortlist_add"),
     path("articles/<int:pk>/verifier/", watch.coverage_review, name="coverage_review"),
     path("placements/<int:pk>/", campaigns.placement_detail, name="placement_detail"),
@@ -44,6 +52,8 @@ urlpatterns = [
     path("blogs/<int:pk>/", blogs.blog_detail, name="blog_detail"),
     path("blogueurs/", blogs.blogger_list, name="blogger_list"),
     path("blogueurs/<int:pk>/", blogs.blogger_detail, name="blogger_detail"),
+    path("blogueurs/<int:pk>/export/", blogs.blogger_export, name="blogger_export"),
+    path("blogueurs/<int:pk>/effacer/", blogs.blogger_erase, name="blogger_erase"),
     path("produits/", logistics.product_list, name="product_list"),
     path("produits/<int:pk>/", logistics.product_detail, name="product_detail"),
     path("imports/", imports.import_start, name="import_start"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,3 +97,17 @@ class ClientLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.label or self.pk}"
+
+
+class UsedToken(models.Model):
+    """A blogger's one-time action token (stop contact, export, erase), spent. Only its hash is kept."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=20)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("jeton utilisé")
+
+    def __str__(self) -> str:
+        return f"{self.purpose} · {self.used_at:%Y-%m-%d %H:%M}"

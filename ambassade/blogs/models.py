@@ -4,6 +4,7 @@ Bloggers are personal data: each one carries the legal basis on which we
 hold it and where it came from, and an opt-out that every other app obeys.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,6 +131,14 @@ class Blogger(models.Model):
     postal_address = models.TextField(_("adresse postale pour les colis"), blank=True,
                                       help_text=_("Donnée par la personne ; lue au moment d'expédier, jamais recopiée."))
     opted_out_at = models.DateTimeField(_("opposition le"), null=True, blank=True)
+    giveaways_ok = models.BooleanField(_("accepte les concours"), default=True)
+    last_heard_at = models.DateTimeField(
+        _("dernier contact de sa part"), null=True, blank=True,
+        help_text=_("Une réponse, une action sur sa page : le point de départ de la durée de conservation."))
+    consent_requested_at = models.DateTimeField(_("accord demandé le"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+    # Bumped to invalidate every personal link already sent (after an erasure, or on request).
+    link_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BloggerQuerySet.as_manager()
@@ -189,3 +198,45 @@ class BloggerEmail(models.Model):
     def save(self, *args, **kwargs):
         self.address_key = normalize_email(self.address)
         super().save(*args, **kwargs)
+
+
+class Suppression(models.Model):
+    """An address erased at its owner's request: kept only as a keyed hash, so that it is never
+    imported again and cannot be read back."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="suppressions")
+    address_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("adresse effacée")
+        constraints = [models.UniqueConstraint(fields=["organisation", "address_hash"], name="suppression_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.address_hash[:12]}…"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("consultation")
+    EXPORT = "export", _("export")
+    ERASE = "erase", _("effacement")
+    EDIT = "edit", _("modification")
+
+
+class AccessLog(models.Model):
+    """Who viewed, exported, changed or erased a blogger's personal data, and when."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
+    blogger = models.ForeignKey(Blogger, on_delete=models.SET_NULL, null=True, related_name="access_logs")
+    blogger_ref = models.PositiveIntegerField(help_text=_("numéro du blogueur, gardé après effacement"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    by_blogger = models.BooleanField(default=False)
+    action = models.CharField(max_length=10, choices=AccessAction.choices)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("accès aux données personnelles")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.blogger_ref} · {self.at:%Y-%m-%d}"

@@ -1,9 +1,15 @@
+import json
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 
-from .models import Blog, Blogger, BlogStatus, Platform
+from . import gdpr
+from .models import AccessAction, Blog, Blogger, BlogStatus, Platform
 
 
 # Client viewers read their operations, never the agency's address book: agency=True.
@@ -63,4 +69,28 @@ def blogger_detail(request, pk):
     blogger = get_scoped_or_404(
         Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk
     )
-    return render(request, "blogs/blogger_detail.html", {"blogger": blogger, "emails": blogger.emails.all()})
+    gdpr.log_access(blogger, AccessAction.VIEW, user=request.user)
+    return render(request, "blogs/blogger_detail.html", {
+        "blogger": blogger, "emails": blogger.emails.all(),
+        "access_logs": blogger.access_logs.select_related("user")[:50]})
+
+
+@staff_view(manage=True, agency=True)
+def blogger_export(request, pk):
+    """The agency answers a request for access: everything held, as JSON (the access is logged)."""
+    blogger = get_scoped_or_404(Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk)
+    gdpr.log_access(blogger, AccessAction.EXPORT, user=request.user)
+    response = HttpResponse(json.dumps(gdpr.export(blogger), ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="blogueur-{blogger.pk}.json"'
+    return response
+
+
+@staff_view(manage=True, agency=True)
+def blogger_erase(request, pk):
+    """The agency erases on the person's request (by mail, by phone): same erasure as the person's own."""
+    blogger = get_scoped_or_404(Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk)
+    if request.method == "POST" and not blogger.erased_at:
+        gdpr.erase(blogger, user=request.user)
+        messages.success(request, _("Données effacées ; l'adresse ne pourra pas être réimportée."))
+    return redirect("blogger_detail", pk=blogger.pk)

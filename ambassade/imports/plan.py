@@ -114,7 +114,7 @@ def build_plan(
             email = plan.values.get("email_key")
             if email:
                 owner = existing_emails.get(email) or seen_emails.get(email)
-                if email in suppressed:
+                if suppressed and suppression_hash(organisation.pk, email) in suppressed:
                     plan.errors.append(
                         "cette personne a demandé l'effacement de ses données : "
                         "son adresse ne peut pas être réimportée"
@@ -131,9 +131,17 @@ def build_plan(
     return ImportPlan(filename, plans)
 
 
+def suppression_hash(organisation_id, address):
+    from ambassade.blogs.gdpr import suppression_hash as keyed_hash
+
+    return keyed_hash(organisation_id, address)
+
+
 def _suppressed_keys(organisation) -> set[str]:
-    """Hashed addresses of people who asked to be erased (filled by the GDPR work)."""
-    return set()
+    """Keyed hashes of the addresses of people who asked to be erased (see blogs.gdpr)."""
+    from ambassade.blogs.models import Suppression
+
+    return set(Suppression.objects.filter(organisation=organisation).values_list("address_hash", flat=True))
 
 
 def _plan_row(raw: RawRow) -> RowPlan:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from ambassade.accounts.blogger_links import page_url
 from ambassade.blogs.models import Blogger, BloggerEmail, Cadence, EmailKind, LegalBasis
 from ambassade.campaigns.models import Placement
 from ambassade.lib.signing import opt_out_token
@@ -46,15 +47,16 @@ DEFAULTS = {
     TemplateKind.NO_ANSWER: (
         "Re : {{ produit }} : une proposition pour {{ blog }}",
         "Bonjour {{ prenom }},\n\nJe me permets de revenir vers vous une seule fois : la proposition pour "
-        "{{ produit }} tient toujours, et un simple « non merci » me va très bien aussi.\n\n{{ signature }}\n\n"
+        "{{ produit }} tient toujours, et un simple « non merci » me va très bien aussi. Vous pouvez aussi "
+        "répondre en un clic depuis votre page : {{ lien_perso }}\n\n{{ signature }}\n\n"
         "Pour ne plus recevoir de messages de notre part : {{ lien_desinscription }}\n",
         False, 5,
     ),
     TemplateKind.NO_ARTICLE: (
         "{{ produit }} : bien arrivé ?",
         "Bonjour {{ prenom }},\n\nJ'espère que {{ produit }} vous plaît. Aucune obligation d'écrire : si vous "
-        "en parlez, il suffit de déclarer l'adresse du billet en répondant à ce mail, nous ne vous relancerons "
-        "plus.\n\n{{ signature }}\n\nPour ne plus recevoir de messages de notre part : {{ lien_desinscription }}\n",
+        "en parlez, il suffit de déclarer l'adresse du billet sur votre page, nous ne vous relancerons "
+        "plus : {{ lien_perso }}\n\n{{ signature }}\n\nPour ne plus recevoir de messages de notre part : {{ lien_desinscription }}\n",
         False, 21,
     ),
 }
@@ -120,6 +122,7 @@ def notice(placement: Placement, blogger: Blogger, organisation, link: str) -> t
     text = (f"—\nPourquoi ce message ? {organisation.name} vous écrit pour {operation.brand}{client}, "
             f"parce que votre blog {placement.blog.name} parle de ces sujets.\n"
             f"D'où vient votre adresse : {source}.\n"
+            f"Votre page (répondre, vos préférences, vos données, les exporter ou les effacer) : {page_url(blogger)}\n"
             f"Vous pouvez vous opposer à tout nouveau message, pour toutes nos marques, en un clic : {link}")
     parts = {"qui nous sommes": organisation.name, "pourquoi nous écrivons": "Pourquoi ce message",
              "d'où vient l'adresse": source, "droit d'opposition": "vous opposer", "lien d'opposition": link}
@@ -141,6 +144,17 @@ class Draft:
         return not self.problems and self.rendered is not None
 
 
+def _refusals_touched(blogger: Blogger, operation) -> set[str]:
+    """The person's never-topics this operation is about (the targeting's filter, checked again here)."""
+    from ambassade.targeting.never import touched
+    from ambassade.targeting.text import terms
+
+    if not blogger.topics_never:
+        return set()
+    text = " ".join([operation.brief, operation.product_description, *operation.product_names, *operation.keywords])
+    return touched(set(blogger.topics_never), frozenset(terms(text)), frozenset(operation.target_topics))
+
+
 def draft(placement: Placement, template: Template, note: str = "") -> Draft:
     blogger, address, missing = recipient(placement)
     result = Draft(placement, template, blogger, address)
@@ -159,10 +173,13 @@ def draft(placement: Placement, template: Template, note: str = "") -> Draft:
         "billet_titre": post.title if post else "", "billet_url": post.url if post else "",
         "produit": (operation.product_names or [operation.name])[0], "marque": operation.brand,
         "note": note.strip(), "agence": organisation.name, "signature": sender.signature or sender.from_name,
-        "mentions": notice_text, "lien_desinscription": link,
+        "mentions": notice_text, "lien_desinscription": link, "lien_perso": page_url(blogger),
     }
     if first_contact and address.kind == EmailKind.PRIVATE and blogger.legal_basis != LegalBasis.CONSENT:
         result.problems.append(Problem("private_address", "adresse personnelle : pas de premier contact sans son consentement"))
+    refused = _refusals_touched(blogger, placement.operation)
+    if refused:
+        result.problems.append(Problem("never_topic", "ne veut jamais recevoir : " + ", ".join(sorted(refused))))
     if first_contact and blogger.cadence == Cadence.NEVER_COLD:
         result.problems.append(Problem("no_cold_pitch", "ne souhaite être contacté·e que sur sa demande"))
     try:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from imapclient import IMAPClient
 
-from ambassade.blogs.models import BloggerEmail
+from ambassade.blogs.models import Blogger, BloggerEmail
 from ambassade.campaigns.models import ActorKind
 from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import read_reply_token
@@ -143,6 +143,9 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
         report.auto_replies += 1
     elif original is not None and original.placement is not None:
         report.replies += 1
+        # A word from the person: the retention period starts again from today.
+        Blogger.objects.filter(emails__address_key=mail.from_address, organisation=organisation_id).update(
+            last_heard_at=now)
         placement = original.placement
         if can_move(placement.status, Status.REPLIED) and placement.status in (Status.PITCHED, Status.NO_ANSWER):
             placement.move(Status.REPLIED, actor=ActorKind.REPLY, note=(mail.subject or "")[:200])

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from ambassade.accounts.blogger_links import page_url
 from ambassade.lib.signing import receipt_token
 
 from .compose import opt_out_url, recipient
@@ -25,7 +26,8 @@ def queue_shipment_notice(shipment) -> Message | None:
             f"Votre colis ({shipment.product.name}) est parti aujourd'hui avec {tracking}.\n\n"
             f"Quand il arrive, un clic suffit pour nous le dire (et signaler un problème s'il y en a un) :\n"
             f"{receipt_url(shipment)}\n\n"
-            f"Aucune obligation d'écrire à son sujet : si vous en parlez, vous restez libre de votre avis.\n\n"
+            f"Aucune obligation d'écrire à son sujet : si vous en parlez, vous restez libre de votre avis, et vous "
+            f"pouvez déclarer l'article sur votre page : {page_url(blogger)}\n\n"
             f"Pour ne plus recevoir de messages de notre part : {opt_out_url(blogger)}\n")
     pitch = placement.messages.filter(direction=Direction.OUTBOUND, status=MessageStatus.SENT).order_by("sent_at").first()
     return Message.objects.create(

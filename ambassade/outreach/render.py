@@ -24,6 +24,7 @@ VARIABLES = {
     "signature": "votre signature",
     "mentions": "les mentions d'information (qui, pourquoi, d'où vient l'adresse, droit d'opposition, lien)",
     "lien_desinscription": "le lien pour ne plus être contacté",
+    "lien_perso": "le lien de sa page personnelle (propositions, colis, préférences, ses données)",
 }
 _text_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _html_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)

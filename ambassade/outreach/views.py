@@ -18,6 +18,7 @@ from ambassade.logistics import ledger
 from .compose import draft_batch, queue, templates_for
 from .followups import plan
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, TemplateKind
+from .optout import opt_out_everywhere
 from .render import VARIABLES, RenderError, unknown_variables
 
 READY = (Status.SHORTLISTED,)
@@ -176,13 +177,7 @@ def opt_out(request, token):
     if blogger is None:
         return render(request, "outreach/opt_out.html", {"invalid": True}, status=400)
     if request.method == "POST":
-        with transaction.atomic():
-            blogger.opt_out()
-            for placement in Placement.objects.filter(blog__bloggers=blogger).exclude(status=Status.OPTED_OUT):
-                Message.objects.cancel_pending(placement, "opposition")
-                others = placement.blog.bloggers.exclude(pk=blogger.pk).filter(opted_out_at__isnull=True)
-                if not others.exists() and can_move(placement.status, Status.OPTED_OUT):
-                    ledger.move(placement, Status.OPTED_OUT, actor="blogger", note="lien d'opposition")
+        opt_out_everywhere(blogger, "lien d'opposition")
         return render(request, "outreach/opt_out.html", {"done": True, "organisation": blogger.organisation})
     return render(request, "outreach/opt_out.html", {"blogger": blogger, "organisation": blogger.organisation,
                                                      "token": token})

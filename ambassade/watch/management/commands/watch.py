@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_messages
+from ambassade.portal.tasks import apply_retention
 from ambassade.targeting.refresh import refresh_profiles
 from ambassade.targeting.tasks import recount_blog_profiles, refresh_blog_profiles
 from ambassade.watch.cycle import ensure_feeds, run_cycle
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 send_coverage_digest.enqueue()
                 purge_post_texts.enqueue()
                 recount_blog_profiles.enqueue()
+                apply_retention.enqueue()
                 digest_sent_on = local.date()
             ensure_feeds()
             due = Feed.objects.due(timezone.now()).count()

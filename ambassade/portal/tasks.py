@@ -1,0 +1,9 @@
+from django.tasks import task
+
+
+@task()
+def apply_retention() -> dict:
+    from ambassade.blogs.gdpr import retention_pass
+
+    report = retention_pass()
+    return {"asked": len(report["asked"]), "erased": len(report["erased"])}

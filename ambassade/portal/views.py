@@ -1,0 +1,219 @@
+"""The blogger's page: proposals, parcels, an article to declare, preferences, and their data.
+
+Reached only through a personal link; every object is looked up through the
+blogger the link names (their blog, their organisation), so a link never
+shows anyone else. Sensitive actions need a one-time token from the page.
+"""
+
+import json
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ambassade.accounts.blogger_links import action_token, blogger_for, spend
+from ambassade.blogs import gdpr
+from ambassade.blogs.models import AccessAction, Blogger, Cadence, LegalBasis
+from ambassade.blogs.topics import TAXONOMY
+from ambassade.campaigns.models import ActorKind, Placement
+from ambassade.campaigns.status import Status, can_move
+from ambassade.lib.text import split_terms
+from ambassade.logistics import ledger
+from ambassade.logistics.models import Shipment
+from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
+from ambassade.outreach.optout import opt_out_everywhere
+
+from . import ratelimit
+
+OPEN = (Status.PITCHED, Status.REPLIED, Status.NO_ANSWER)  # proposals waiting for the blogger's answer
+SENSITIVE = ("stop", "export", "erase")
+
+
+def with_blogger(view):
+    """Resolve the link (or answer 404 and count the failure); refuse bursts with 429."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        if ratelimit.blocked(request):
+            return render(request, "portal/invalid.html", {"too_many": True}, status=429)
+        blogger = blogger_for(token)
+        if blogger is None:
+            ratelimit.failed(request)
+            return render(request, "portal/invalid.html", {}, status=404)
+        return view(request, token, blogger, *args, **kwargs)
+
+    return wrapper
+
+
+class PreferencesForm(forms.Form):
+    topics_wanted = forms.MultipleChoiceField(label=gettext_lazy("Ce dont j'aime parler"), required=False,
+                                              choices=TAXONOMY.items(), widget=forms.CheckboxSelectMultiple)
+    topics_never = forms.CharField(
+        label=gettext_lazy("Ce que je ne veux jamais recevoir"), required=False, max_length=500,
+        help_text=gettext_lazy("Séparés par des virgules : grossesse, peaux sèches, alcool…"))
+    cadence = forms.ChoiceField(label=gettext_lazy("À quel rythme m'écrire"), choices=Cadence.choices)
+    giveaways_ok = forms.BooleanField(label=gettext_lazy("J'accepte d'organiser des concours"), required=False)
+    postal_address = forms.CharField(label=gettext_lazy("Adresse pour les colis"), required=False, max_length=500,
+                                     widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _heard(blogger: Blogger) -> None:
+    Blogger.objects.filter(pk=blogger.pk).update(last_heard_at=timezone.now())
+
+
+def _placements(blogger: Blogger):
+    return (Placement.objects.filter(blog=blogger.blog, operation__organisation=blogger.organisation_id)
+            .exclude(status__in=[Status.CANDIDATE, Status.SHORTLISTED])
+            .select_related("operation", "operation__client").order_by("-status_changed_at"))
+
+
+@with_blogger
+def page(request, token, blogger):
+    placements = list(_placements(blogger))
+    form = PreferencesForm(initial={
+        "topics_wanted": blogger.topics_wanted, "topics_never": ", ".join(blogger.topics_never),
+        "cadence": blogger.cadence, "giveaways_ok": blogger.giveaways_ok, "postal_address": blogger.postal_address})
+    return render(request, "portal/page.html", {
+        "blogger": blogger, "token": token, "form": form,
+        "open": [p for p in placements if p.status in OPEN],
+        "past": [p for p in placements if p.status not in OPEN],
+        "parcels": Shipment.objects.filter(placement__in=placements).select_related("product", "placement__operation"),
+        "to_declare": [p for p in placements if p.status in (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED,
+                                                             Status.NOT_PUBLISHED)],
+        "actions": {purpose: action_token(blogger, purpose) for purpose in SENSITIVE},
+        "consent_asked": blogger.consent_requested_at is not None,
+    })
+
+
+def _back(token):
+    return redirect("portal", token=token)
+
+
+@with_blogger
+def proposal(request, token, blogger, pk):
+    placement = _placements(blogger).filter(pk=pk).first()
+    if placement is None or request.method != "POST":
+        return render(request, "portal/invalid.html", {}, status=404)
+    decision = request.POST.get("decision")
+    text = request.POST.get("text", "").strip()[:2000]
+    with transaction.atomic():
+        if decision in (Status.ACCEPTED, Status.DECLINED) and can_move(placement.status, decision):
+            try:
+                ledger.move(placement, decision, actor=ActorKind.BLOGGER, note=text[:300])
+                messages.success(request, _("Merci ! C'est noté, l'agence revient vers vous.")
+                                 if decision == Status.ACCEPTED else _("C'est noté, merci d'avoir répondu."))
+            except ledger.OutOfStock:
+                messages.error(request, _("Il n'y a plus de produit disponible : l'agence vous répond au plus vite."))
+                decision, text = "", text or _("(a voulu accepter : plus de stock)")
+        if decision not in (Status.ACCEPTED, Status.DECLINED) or text:
+            # A question, or a word with the answer: it reaches the CM like a reply to answer.
+            Message.objects.create(
+                placement=placement, organisation_id=blogger.organisation_id, direction=Direction.INBOUND,
+                kind=MessageKind.REPLY, status=MessageStatus.RECEIVED, received_at=timezone.now(),
+                from_address=blogger.primary_email.address if blogger.primary_email else "",
+                subject=_("Depuis sa page : %(op)s") % {"op": placement.operation.name}, body_text=text or "—")
+            if not decision:
+                messages.success(request, _("Votre question est partie : l'agence vous répond par mail."))
+        _heard(blogger)
+    return _back(token)
+
+
+@with_blogger
+def parcel(request, token, blogger, pk):
+    shipment = Shipment.objects.filter(pk=pk, placement__in=_placements(blogger)).first()
+    if shipment is None or request.method != "POST":
+        return render(request, "portal/invalid.html", {}, status=404)
+    problem = request.POST.get("problem", "").strip()[:2000]
+    if problem:
+        shipment.problem = problem
+        shipment.save(update_fields=["problem"])
+        Message.objects.create(
+            placement=shipment.placement, organisation_id=blogger.organisation_id, direction=Direction.INBOUND,
+            kind=MessageKind.REPLY, status=MessageStatus.RECEIVED, received_at=timezone.now(),
+            subject=_("Problème de colis : %(p)s") % {"p": shipment.product.name}, body_text=problem)
+        messages.success(request, _("Problème signalé : l'agence vous répond."))
+    elif ledger.confirm_receipt(shipment, by="blogger"):
+        messages.success(request, _("Réception enregistrée, merci !"))
+    _heard(blogger)
+    return _back(token)
+
+
+@with_blogger
+def article(request, token, blogger, pk):
+    """The blogger declares their article: fetched and analysed by the veille; reminders stop at once."""
+    from ambassade.watch.manual import add_article, blog_for_url
+
+    placement = _placements(blogger).filter(pk=pk).first()
+    url = request.POST.get("url", "").strip()
+    if placement is None or request.method != "POST":
+        return render(request, "portal/invalid.html", {}, status=404)
+    if blog_for_url(blogger.organisation, url) != blogger.blog:
+        messages.error(request, _("Cette adresse n'est pas sur votre blog (%(blog)s).") % {"blog": blogger.blog.url})
+        return _back(token)
+    result = add_article(placement.operation_id, url, None, source="declared")
+    if "error" in result:
+        messages.error(request, result["error"])
+    else:
+        Message.objects.cancel_pending(placement, "article déclaré")
+        messages.success(request, _("Merci ! Votre article est enregistré : plus aucune relance à ce sujet."))
+    _heard(blogger)
+    return _back(token)
+
+
+@with_blogger
+def preferences(request, token, blogger):
+    form = PreferencesForm(request.POST or None)
+    if request.method != "POST" or not form.is_valid():
+        messages.error(request, _("Vos préférences n'ont pas pu être enregistrées."))
+        return _back(token)
+    data = form.cleaned_data
+    Blogger.objects.filter(pk=blogger.pk).update(
+        topics_wanted=data["topics_wanted"], topics_never=split_terms(data["topics_never"]), cadence=data["cadence"],
+        giveaways_ok=data["giveaways_ok"], postal_address=data["postal_address"].strip(),
+        last_heard_at=timezone.now())
+    gdpr.log_access(blogger, AccessAction.EDIT, by_blogger=True)
+    messages.success(request, _("Préférences enregistrées : l'agence les voit dès maintenant."))
+    return _back(token)
+
+
+@with_blogger
+def keep(request, token, blogger):
+    """The answer to the retention rule's question: yes, keep my details."""
+    if request.method == "POST":
+        Blogger.objects.filter(pk=blogger.pk).update(last_heard_at=timezone.now(), consent_requested_at=None,
+                                                     legal_basis=LegalBasis.CONSENT)
+        messages.success(request, _("Merci, nous gardons vos coordonnées."))
+    return _back(token)
+
+
+@with_blogger
+def sensitive(request, token, blogger, purpose):
+    """Stop all contact, export, erase: each needs the page's one-time token."""
+    if request.method != "POST" or purpose not in SENSITIVE:
+        return render(request, "portal/invalid.html", {}, status=404)
+    if not spend(request.POST.get("action_token", ""), blogger, purpose):
+        ratelimit.failed(request)
+        return render(request, "portal/invalid.html", {"spent": True}, status=403)
+    if purpose == "stop":
+        opt_out_everywhere(blogger, "demande depuis sa page")
+        _heard(blogger)
+        messages.success(request, _("C'est fait : plus aucun message de notre part, pour aucune marque."))
+        return _back(token)
+    if purpose == "export":
+        gdpr.log_access(blogger, AccessAction.EXPORT, by_blogger=True)
+        response = HttpResponse(json.dumps(gdpr.export(blogger), ensure_ascii=False, indent=2),
+                                content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+        return response
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Cochez la case pour confirmer l'effacement."))
+        return _back(token)
+    organisation = blogger.organisation
+    gdpr.erase(blogger, by_blogger=True)
+    return render(request, "portal/erased.html", {"organisation": organisation})
