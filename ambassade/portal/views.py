@@ -160,7 +160,6 @@ def article(request, token, blogger, pk):
     if "error" in result:
         messages.error(request, result["error"])
     else:
-        Message.objects.cancel_pending(placement, "article déclaré")
         messages.success(request, _("Merci ! Votre article est enregistré : plus aucune relance à ce sujet."))
     _heard(blogger)
     return _back(token)

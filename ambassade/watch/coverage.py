@@ -14,6 +14,7 @@ from ambassade.outreach.models import Message
 from .models import Coverage, Post
 
 ARTICLE_DETECTED = "article détecté"
+ARTICLE_DECLARED = "article déclaré"
 
 
 def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watch") -> Coverage | None:
@@ -47,12 +48,15 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
         if not created:
             return None
         if placement is not None and about_product:
-            publish_placement(placement, post.url, actor=ActorKind.ARTICLE)
+            # Whoever brought the article moved the card: the veille, or the blogger who declared it.
+            actor = ActorKind.BLOGGER if source == "declared" else ActorKind.ARTICLE
+            publish_placement(placement, post.url, actor=actor,
+                              reason=ARTICLE_DECLARED if source == "declared" else ARTICLE_DETECTED)
     return coverage
 
 
-def publish_placement(placement, url: str, *, actor=ActorKind.ARTICLE, user=None) -> None:
+def publish_placement(placement, url: str, *, actor=ActorKind.ARTICLE, user=None, reason: str = "") -> None:
     """The placement has its article: move it, and hold back every mail still waiting."""
     if can_move(placement.status, Status.PUBLISHED):
         placement.move(Status.PUBLISHED, actor=actor, user=user, note=url[:500])
-    Message.objects.cancel_pending(placement, ARTICLE_DETECTED)
+    Message.objects.cancel_pending(placement, reason or ARTICLE_DETECTED)

@@ -54,5 +54,6 @@ def add_article(operation_id: int, url: str, user_id: int | None, *, source: str
     coverage.save(update_fields=["status", "reviewed_by"])
     if coverage.placement:
         actor = ActorKind.BLOGGER if source == "declared" else ActorKind.PERSON
-        publish_placement(coverage.placement, url, actor=actor, user=user)
+        publish_placement(coverage.placement, url, actor=actor, user=user,
+                          reason="article déclaré" if source == "declared" else "")
     return {"coverage": coverage.pk, "is_coverage": verdict["is_coverage"]}
