@@ -39,6 +39,14 @@ def page(live_server):
         browser.close()
 
 
+def log_in(page, live_server):
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(DEMO_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Ce qui a besoin de vous")
+
+
 def test_it_walks_a_cm_from_login_to_a_moved_placement(page, live_server):
     load_demo()
     page.goto(live_server.url + "/")
@@ -87,10 +95,7 @@ def test_it_lets_a_cm_confirm_an_article_the_veille_found(page, live_server):
                                        about_product=False, disclosure="none", mentions=[
                                            {"term": "Maison Azur", "kind": "brand", "count": 2,
                                             "snippet": "…la crème de Maison Azur, je l'ai adoptée…"}])
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Identifiant").fill(DEMO_USER)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server)
     article = page.locator(".coverage", has_text="Crème Hydra Rose de Maison Azur : mon avis")
     article.wait_for()
     assert "Parle de la marque, pas du produit" in article.inner_text()
@@ -131,11 +136,7 @@ def _posts_from_the_farm(org):
 def test_it_builds_a_shortlist_with_reasons_and_adds_a_blog_in_one_click(page, live_server):
     org = load_demo()
     _posts_from_the_farm(org)
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Identifiant").fill(DEMO_USER)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("text=Ce qui a besoin de vous")
+    log_in(page, live_server)
     page.get_by_role("link", name="Concours Sérum Éclat de Nuit").first.click()
     page.get_by_role("link", name="Trouver des blogs").click()
     page.wait_for_selector(".candidate")
@@ -164,10 +165,7 @@ def test_it_builds_a_shortlist_with_reasons_and_adds_a_blog_in_one_click(page, l
 
 def test_it_answers_a_reply_from_the_dashboard_and_writes_to_the_shortlist(page, live_server):
     load_demo()
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Identifiant").fill(DEMO_USER)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    log_in(page, live_server)
     page.wait_for_selector("text=À répondre")
     page.screenshot(path=ARTIFACTS / "dashboard-replies.png", full_page=True)
     page.get_by_role("link", name="Lire et répondre").first.click()
@@ -196,11 +194,7 @@ def test_a_client_opens_the_report_from_a_link_and_a_revoked_link_is_refused(pag
     from ambassade.accounts.models import ClientLink
 
     load_demo()
-    page.goto(live_server.url + "/connexion/")
-    page.get_by_label("Identifiant").fill(DEMO_USER)
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_selector("text=Ce qui a besoin de vous")
+    log_in(page, live_server)
     page.get_by_role("link", name="Goûters d'hiver — Brassé Vanille").first.click()
     page.get_by_role("link", name="Compte rendu").click()
     page.wait_for_selector("svg.funnel")

@@ -118,17 +118,13 @@ def parcel_receipt(request, token):
     if request.method == "POST":
         problem = request.POST.get("problem", "").strip()[:2000]
         if problem:
-            from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
+            from ambassade.outreach.models import Message
 
             shipment.problem = problem
             shipment.save(update_fields=["problem"])
-            # It reaches the CM like a reply: in the "à répondre" list, on the placement's conversation.
-            Message.objects.create(
-                placement=shipment.placement, organisation=shipment.placement.operation.organisation,
-                direction=Direction.INBOUND, kind=MessageKind.REPLY, status=MessageStatus.RECEIVED,
-                subject=f"Problème de colis : {shipment.product.name}", body_text=problem, received_at=timezone.now(),
-                from_address=shipment.blogger.primary_email.address if shipment.blogger and
-                shipment.blogger.primary_email else "")
+            address = shipment.blogger.primary_email if shipment.blogger else None
+            Message.objects.record_word_from_blogger(shipment.placement, f"Problème de colis : {shipment.product.name}",
+                                                     problem, address.address if address else "")
             return render(request, "logistics/parcel_receipt.html", {"shipment": shipment, "reported": True})
         confirmed = ledger.confirm_receipt(shipment, by="blogger")
         return render(request, "logistics/parcel_receipt.html", {"shipment": shipment, "confirmed": confirmed,

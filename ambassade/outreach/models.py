@@ -127,6 +127,16 @@ class MessageQuerySet(models.QuerySet):
         """Hold back every mail not yet sent to this placement, saying why."""
         return self.filter(placement=placement).pending().update(status=MessageStatus.CANCELLED, error=reason)
 
+    def record_word_from_blogger(self, placement, subject: str, text: str, address: str = ""):
+        """Something the blogger said outside a mail (their page, a parcel link): it reaches the CM like
+        a reply, in the "à répondre" list and on the placement's conversation."""
+        from django.utils import timezone
+
+        return self.create(placement=placement, organisation_id=placement.operation.organisation_id,
+                           direction=Direction.INBOUND, kind=MessageKind.REPLY, status=MessageStatus.RECEIVED,
+                           received_at=timezone.now(), from_address=address[:320], subject=subject[:300],
+                           body_text=text)
+
     def to_answer(self):
         """Replies from bloggers nobody at the agency has dealt with yet."""
         return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True)

@@ -26,7 +26,7 @@ from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.text import split_terms
 from ambassade.logistics import ledger
 from ambassade.logistics.models import Shipment
-from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
+from ambassade.outreach.models import Message
 from ambassade.outreach.optout import opt_out_everywhere
 
 from . import ratelimit
@@ -61,6 +61,10 @@ class PreferencesForm(forms.Form):
     giveaways_ok = forms.BooleanField(label=gettext_lazy("J'accepte d'organiser des concours"), required=False)
     postal_address = forms.CharField(label=gettext_lazy("Adresse pour les colis"), required=False, max_length=500,
                                      widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _address(blogger: Blogger) -> str:
+    return blogger.primary_email.address if blogger.primary_email else ""
 
 
 def _heard(blogger: Blogger) -> None:
@@ -113,11 +117,8 @@ def proposal(request, token, blogger, pk):
                 decision, text = "", text or _("(a voulu accepter : plus de stock)")
         if decision not in (Status.ACCEPTED, Status.DECLINED) or text:
             # A question, or a word with the answer: it reaches the CM like a reply to answer.
-            Message.objects.create(
-                placement=placement, organisation_id=blogger.organisation_id, direction=Direction.INBOUND,
-                kind=MessageKind.REPLY, status=MessageStatus.RECEIVED, received_at=timezone.now(),
-                from_address=blogger.primary_email.address if blogger.primary_email else "",
-                subject=_("Depuis sa page : %(op)s") % {"op": placement.operation.name}, body_text=text or "—")
+            Message.objects.record_word_from_blogger(
+                placement, _("Depuis sa page : %(op)s") % {"op": placement.operation.name}, text or "—", _address(blogger))
             if not decision:
                 messages.success(request, _("Votre question est partie : l'agence vous répond par mail."))
         _heard(blogger)
@@ -133,10 +134,8 @@ def parcel(request, token, blogger, pk):
     if problem:
         shipment.problem = problem
         shipment.save(update_fields=["problem"])
-        Message.objects.create(
-            placement=shipment.placement, organisation_id=blogger.organisation_id, direction=Direction.INBOUND,
-            kind=MessageKind.REPLY, status=MessageStatus.RECEIVED, received_at=timezone.now(),
-            subject=_("Problème de colis : %(p)s") % {"p": shipment.product.name}, body_text=problem)
+        Message.objects.record_word_from_blogger(
+            shipment.placement, _("Problème de colis : %(p)s") % {"p": shipment.product.name}, problem, _address(blogger))
         messages.success(request, _("Problème signalé : l'agence vous répond."))
     elif ledger.confirm_receipt(shipment, by="blogger"):
         messages.success(request, _("Réception enregistrée, merci !"))
