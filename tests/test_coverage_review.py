@@ -88,10 +88,13 @@ def test_the_cm_adds_an_article_by_url_and_it_is_analysed(client, world, setting
 
 
 def test_the_daily_digest_lists_new_articles_once(world, detected):
+    world.org_a.name = "Plume & Pixel d'Or"
+    world.org_a.save()
     result = send_digests()
     assert result["mails"] == 1
     message = mail.outbox[0]
     assert "Mon Brassé Vanille" in message.body and "produit offert" in message.body
+    assert "pour Plume & Pixel d'Or" in message.body  # a text mail: nothing HTML-escaped
     assert set(message.to) >= {world.owner.email, world.member.email}
     assert world.viewer.email not in message.to
     assert send_digests()["mails"] == 0
