@@ -21,7 +21,7 @@ tant tes ton tous tout toute toutes très trop une vos votre vous vraiment déj�
 toujours rien chose choses petit petite petits petites grand grande ans jour jours fois aujourd hui demain hier
 article billet blog post lien commentaire commentaires merci bonne bon bonnes bons vais vas va allez
 ai as avons avez ont mois semaine année reçu veulent veut éviter nouveau nouvelle nouveaux découvrir blogs
-deux trois quatre cinq six sept huit neuf dix vingt cent mille vite
+deux trois quatre cinq six sept huit neuf dix vingt cent mille vite simple simples simplement
 """.split()
 _ENGLISH_HINTS = set("the and with this that from your for are was were have has not but you they what which "
                      "about just would could".split())

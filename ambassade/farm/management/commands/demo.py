@@ -39,7 +39,8 @@ class Command(BaseCommand):
         me = [sys.executable, "-m", "ambassade"]
         commands = {
             "ferme": [*me, "farm", "--publish-every", str(options["publish_every"])],
-            "worker": [*me, "db_worker"],
+            # Quiet: the loop enqueues several tasks a tick; their results (and failures) are in the database.
+            "worker": [*me, "db_worker", "--verbosity", "0"],
             "veille": [*me, "watch", "--tick", "10"],
             "web": [*me, "runserver", options["addr"], "--noreload", "--skip-checks"],
         }
