@@ -225,3 +225,16 @@ def test_it_builds_profiles_from_the_farm_and_refreshes_only_blogs_with_new_post
         assert stale_blog_ids() == [Blog.objects.get(name=plain.name).pk]
         assert refresh_profiles() == 1
         assert BlogProfile.objects.get(blog__name=plain.name).posts_seen_until > before
+
+
+def test_many_stale_profiles_are_refreshed_by_a_worker_while_the_page_says_so(client, world, blogs, monkeypatch):
+    from ambassade.targeting import views
+
+    monkeypatch.setattr(views, "REFRESH_INLINE", 0)
+    Post.objects.create(blog=blogs["kitchen"], guid="new", url="https://x.example/new", title="Tarte",
+                        published_at=timezone.now())
+    client.force_login(world.member)
+    page = client.get(reverse("targeting", args=[yogurt_operation(world).pk])).content.decode()
+    # The task ran (immediate backend in tests): the profile caught up, and the page said it would.
+    assert "en cours de mise à jour" in page
+    assert stale_blog_ids() == []

@@ -14,6 +14,7 @@ from ambassade.campaigns.status import Status
 from .candidates import EXCLUSION_LABELS, Proposal, assess_blog, shortlist
 from .rank import Weights
 from .refresh import refresh_profiles, stale_blog_ids
+from .tasks import refresh_blog_profiles
 
 WEIGHT_LABELS = {
     "relevance": gettext_lazy("Pertinence des billets"), "topics": gettext_lazy("Thèmes visés"),
@@ -22,6 +23,7 @@ WEIGHT_LABELS = {
     "diversity": gettext_lazy("Diversité de la sélection"),
 }
 LIMITS = (20, 50, 100)
+REFRESH_INLINE = 200  # profiles refreshed while the page waits; more go to a task worker
 
 
 def _weights(data) -> Weights:
@@ -44,8 +46,11 @@ def _operation(request, pk):
 def targeting(request, pk):
     operation = _operation(request, pk)
     stale = stale_blog_ids(operation.organisation_id)
-    if stale:  # posts found since the last refresh: folded in now, so the ranking is current
+    refreshing = len(stale) > REFRESH_INLINE
+    if stale and not refreshing:  # a few blogs with new posts: folded in now, so the ranking is current
         refresh_profiles(stale)
+    elif refreshing:  # many (a first crawl): a worker folds them in, the page says the ranking will move
+        refresh_blog_profiles.enqueue()
     weights = _weights(request.GET)
     limit = int(request.GET.get("limit")) if request.GET.get("limit") in {str(n) for n in LIMITS} else LIMITS[0]
     result = shortlist(operation, weights, limit)
@@ -53,7 +58,7 @@ def targeting(request, pk):
         "operation": operation, "result": result, "weights": weights, "limit": limit, "limits": LIMITS,
         "weight_fields": [(name, WEIGHT_LABELS[name], getattr(weights, name)) for name in Weights.FIELDS],
         "excluded": [(EXCLUSION_LABELS[k], v) for k, v in result.excluded.items()],
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "refreshing": len(stale) if refreshing else 0,
     }
     template = "targeting/_candidates.html" if request.htmx else "targeting/targeting.html"
     return render(request, template, context)
