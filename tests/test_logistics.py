@@ -7,7 +7,7 @@ import sys
 import pytest
 from django.urls import reverse
 
-from ambassade.campaigns.models import IllegalTransition, Placement
+from ambassade.campaigns.models import Client, IllegalTransition, Placement
 from ambassade.campaigns.status import Status
 from ambassade.logistics import ledger
 from ambassade.logistics.models import MovementKind, Product, StockMovement, Supply
@@ -163,3 +163,58 @@ def test_the_product_page_justifies_each_parcel_and_gives_its_outcome(client, wo
     assert "5 billets sur « goûter, yaourt » en 90 jours" in page
     assert "pas d&#x27;article" in page or "pas d'article" in page
     assert "4 disponibles" in page.replace("</span> ", " ").replace("<span>", "")
+
+
+def test_a_cm_declares_a_product_with_its_photo_and_every_exit_is_justified(client, world, tmp_path, settings):
+    import io
+
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    image = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(image, "PNG")
+    image.seek(0)
+    image.name = "pot.png"
+    client.force_login(world.member)
+    response = client.post(reverse("product_list"), {"client": world.client.pk, "sku": "DLC-9", "name": "Pot",
+                                                     "category": "produits laitiers", "unit_cost": "2.50",
+                                                     "photo": image})
+    product = Product.objects.get(sku="DLC-9")
+    assert response.status_code == 302 and product.organisation == world.org_a
+    assert client.get(reverse("product_photo", args=[product.pk]))["Content-Type"] == "image/png"
+    duplicate = client.post(reverse("product_list"), {"client": world.client.pk, "sku": "dlc-9", "name": "Autre",
+                                                      "unit_cost": "1"})
+    assert "Cette référence existe déjà" in duplicate.content.decode()
+    fake = io.BytesIO(b"not an image")
+    fake.name = "x.png"
+    refused = client.post(reverse("product_list"), {"client": world.client.pk, "sku": "X", "name": "X",
+                                                    "unit_cost": "1", "photo": fake})
+    assert refused.status_code == 200 and not Product.objects.filter(sku="X").exists()
+    url = reverse("product_detail", args=[product.pk])
+    client.post(url, {"kind": "received", "quantity": 3})
+    no_reason = client.post(url, {"kind": "lost", "quantity": 1})
+    assert "Une sortie de stock se justifie" in no_reason.content.decode()
+    too_many = client.post(url, {"kind": "giveaway", "quantity": 5, "note": "gagnante du concours"})
+    assert "plus de stock" in too_many.content.decode()
+    client.post(url, {"kind": "giveaway", "quantity": 1, "note": "gagnante du concours de Léa"})
+    assert ledger.available(product) == 2
+    client.force_login(world.outsider)
+    assert client.get(reverse("product_photo", args=[product.pk])).status_code == 404
+    other = Client.objects.create(organisation=world.org_b, name="Autre client")
+    client.force_login(world.member)
+    client.post(reverse("product_list"), {"client": other.pk, "sku": "B-1", "name": "B", "unit_cost": "1"})
+    assert not Product.objects.filter(sku="B-1").exists()
+
+
+def test_the_operation_s_product_is_chosen_among_its_client_s(client, world):
+    operation = yogurt(world)
+    client.force_login(world.member)
+    client.post(reverse("operation_supply", args=[operation.pk]), {"product": world.product.pk, "per_placement": 2})
+    supply = Supply.objects.get(operation=operation)
+    assert supply.product == world.product and supply.per_placement == 2
+    foreign = Product.objects.create(organisation=world.org_a, client=Client.objects.get(name="Maison Azur"),
+                                     sku="AZ", name="Crème")
+    client.post(reverse("operation_supply", args=[operation.pk]), {"product": foreign.pk, "per_placement": 1})
+    assert Supply.objects.get(operation=operation).product == world.product
+    page = client.get(reverse("operation_detail", args=[operation.pk])).content.decode()
+    assert "2 × Brassé Vanille" in page

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,44 +9,126 @@ from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 
-from .models import MovementKind, Product, StockMovement
+from .models import MovementKind, Product, Supply
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+IN, OUT = (MovementKind.RECEIVED, MovementKind.RETURNED), (MovementKind.LOST, MovementKind.GIVEAWAY)
 
 
-class ReceiveStockForm(forms.Form):
-    quantity = forms.IntegerField(label=gettext_lazy("Unités reçues"), min_value=1, max_value=100000)
+class MovementForm(forms.Form):
+    """Stock that comes in or goes out by hand. Reservations and shipments come from the placements."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Mouvement"), choices=[(k.value, k.label) for k in (*IN, *OUT)])
+    quantity = forms.IntegerField(label=gettext_lazy("Unités"), min_value=1, max_value=100000)
     note = forms.CharField(label=gettext_lazy("Justification"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in OUT and not (data.get("note") or "").strip():
+            self.add_error("note", _("Une sortie de stock se justifie : perdu où, gagné par qui ?"))
+        return data
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["client", "sku", "name", "category", "unit_cost", "photo"]
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ambassade.campaigns.models import Client
+
+        self.membership = membership
+        self.fields["client"].queryset = Client.objects.for_membership(membership)
+
+    def clean_sku(self):
+        sku = self.cleaned_data["sku"].strip()
+        if Product.objects.filter(organisation=self.membership.organisation, sku__iexact=sku).exists():
+            raise forms.ValidationError(_("Cette référence existe déjà."))
+        return sku
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > PHOTO_MAX_BYTES:
+            raise forms.ValidationError(_("Photo trop lourde (5 Mo au plus)."))
+        return photo
+
+    def save(self, commit=True):
+        self.instance.organisation = self.membership.organisation
+        return super().save(commit)
 
 
 @staff_view()
 def product_list(request):
     products = Product.objects.for_membership(request.membership).select_related("client").with_stock()
-    return render(request, "logistics/product_list.html", {"products": products})
+    can_add = request.membership.can_edit and not request.membership.client_id
+    form = ProductForm(request.POST or None, request.FILES or None, membership=request.membership) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            product = form.save()
+            messages.success(request, _("Produit créé : réceptionnez maintenant son stock."))
+            return redirect("product_detail", pk=product.pk)
+    return render(request, "logistics/product_list.html", {"products": products, "form": form})
+
+
+@staff_view()
+def product_photo(request, pk):
+    """The photo, for whoever may see the product (uploads are never a public folder)."""
+    product = get_scoped_or_404(Product.objects.for_membership(request.membership), pk=pk)
+    if not product.photo:
+        raise Http404
+    return FileResponse(product.photo.open("rb"))
 
 
 @staff_view()
 def product_detail(request, pk):
+    from . import ledger
+
     product = get_scoped_or_404(
         Product.objects.for_membership(request.membership).select_related("client").with_stock(), pk=pk
     )
-    form = ReceiveStockForm(request.POST or None)
+    form = MovementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        StockMovement.objects.create(
-            product=product,
-            kind=MovementKind.RECEIVED,
-            quantity=form.cleaned_data["quantity"],
-            note=form.cleaned_data["note"],
-            user=request.user,
-        )
-        messages.success(request, _("Stock mis à jour."))
-        return redirect("product_detail", pk=product.pk)
-    from . import ledger
-
+        data = form.cleaned_data
+        try:
+            move = ledger.take if data["kind"] in OUT else ledger.put
+            move(product, data["quantity"], data["kind"], user=request.user, note=data["note"])
+            messages.success(request, _("Stock mis à jour."))
+            return redirect("product_detail", pk=product.pk)
+        except ledger.OutOfStock as error:
+            form.add_error("quantity", str(error))
     movements = product.movements.select_related("placement__blog", "user")[:100]
     shipments = (product.shipments.select_related("placement__blog", "placement__operation")
                  .prefetch_related("placement__coverages__post")[:200])
     return render(request, "logistics/product_detail.html", {
         "product": product, "movements": movements, "form": form, "shipments": shipments,
         "on_hand": ledger.on_hand(product)})
+
+
+class SupplyForm(forms.Form):
+    product = forms.ModelChoiceField(label=gettext_lazy("Produit envoyé"), queryset=Product.objects.none())
+    per_placement = forms.IntegerField(label=gettext_lazy("Unités par blog"), min_value=1, max_value=20, initial=1)
+
+
+@staff_view(edit=True, agency=True)
+def operation_supply(request, pk):
+    """Which product the operation sends: what accepting reserves and shipping takes."""
+    from ambassade.campaigns.models import Operation
+
+    operation = get_scoped_or_404(Operation.objects.for_membership(request.membership), pk=pk)
+    form = SupplyForm(request.POST or None)
+    form.fields["product"].queryset = Product.objects.for_membership(request.membership).filter(
+        client=operation.client_id)
+    if request.method == "POST" and form.is_valid():
+        Supply.objects.filter(operation=operation).delete()
+        Supply.objects.create(operation=operation, product=form.cleaned_data["product"],
+                              per_placement=form.cleaned_data["per_placement"])
+        messages.success(request, _("Produit de l'opération enregistré."))
+    elif request.method == "POST":
+        messages.error(request, _("Choisissez un produit de ce client."))
+    return redirect("operation_detail", pk=operation.pk)
 
 
 class ParcelForm(forms.Form):
