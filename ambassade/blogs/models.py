@@ -173,6 +173,12 @@ class EmailKind(models.TextChoices):
     PRIVATE = "private", _("Personnelle")
 
 
+class BloggerEmailQuerySet(models.QuerySet):
+    def for_address(self, organisation_id: int, address: str):
+        """The organisation's rows for an address however it was written (case, spaces, IDNA domain)."""
+        return self.filter(organisation_id=organisation_id, address_key=normalize_email(address))
+
+
 class BloggerEmail(models.Model):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
     blogger = models.ForeignKey(Blogger, on_delete=models.CASCADE, related_name="emails")
@@ -183,6 +189,8 @@ class BloggerEmail(models.Model):
     )
     is_primary = models.BooleanField(_("principale"), default=False)
     is_invalid = models.BooleanField(_("invalide"), default=False)
+
+    objects = BloggerEmailQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("adresse e-mail")

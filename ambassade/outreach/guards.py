@@ -25,8 +25,7 @@ AFTER_REPLY = {Status.REPLIED: "réponse reçue", Status.ACCEPTED: "a accepté",
 def final_reason(message: Message) -> str:
     """'' when the mail may go; else why it must never go."""
     placement = message.placement
-    address = BloggerEmail.objects.filter(organisation=message.organisation_id,
-                                          address_key=message.to_address.strip().lower()).select_related("blogger").first()
+    address = BloggerEmail.objects.for_address(message.organisation_id, message.to_address).select_related("blogger").first()
     if address and address.blogger.opted_out_at:
         return "opposition"
     if address and address.is_invalid:
@@ -66,8 +65,7 @@ def wait_until(message: Message, sender: MailSettings, now: datetime) -> tuple[d
     opens = window_of(sender).next_open(local)
     if opens > local:
         return opens, "hors des heures d'envoi"
-    address = BloggerEmail.objects.filter(organisation=message.organisation_id,
-                                          address_key=message.to_address.strip().lower()).select_related("blogger").first()
+    address = BloggerEmail.objects.for_address(message.organisation_id, message.to_address).select_related("blogger").first()
     if address and message.kind in (MessageKind.PITCH, MessageKind.FOLLOW_UP):
         last = (Message.objects.filter(organisation=message.organisation_id, direction=Direction.OUTBOUND,
                                        status=MessageStatus.SENT, to_address__iexact=message.to_address)

@@ -144,7 +144,7 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
     elif original is not None and original.placement is not None:
         report.replies += 1
         # A word from the person: the retention period starts again from today.
-        Blogger.objects.filter(emails__address_key=mail.from_address, organisation=organisation_id).update(
+        Blogger.objects.filter(emails__in=BloggerEmail.objects.for_address(organisation_id, mail.from_address)).update(
             last_heard_at=now)
         placement = original.placement
         if can_move(placement.status, Status.REPLIED) and placement.status in (Status.PITCHED, Status.NO_ANSWER):
@@ -158,7 +158,7 @@ def _bounce(organisation_id: int, mail: InboundMail, original: Message | None) -
     addresses = mail.bounced or ([original.to_address] if original else [])
     if mail.hard_bounce:
         for address in addresses:
-            BloggerEmail.objects.filter(organisation=organisation_id, address_key=address.strip().lower()).update(
+            BloggerEmail.objects.for_address(organisation_id, address).update(
                 is_invalid=True)
     if original is not None:
         label = "adresse invalide" if mail.hard_bounce else "non distribué pour l'instant"

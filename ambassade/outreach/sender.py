@@ -98,8 +98,7 @@ def build(message: Message, sender: MailSettings) -> EmailMultiAlternatives:
     if message.in_reply_to:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.references or message.in_reply_to
-    address = BloggerEmail.objects.filter(organisation=message.organisation_id,
-                                          address_key=message.to_address.strip().lower()).select_related("blogger").first()
+    address = BloggerEmail.objects.for_address(message.organisation_id, message.to_address).select_related("blogger").first()
     if address:
         url = opt_out_url(address.blogger)
         headers["List-Unsubscribe"] = f"<{url}>"
@@ -166,8 +165,7 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
         code = next(iter(error.recipients.values()), (0, b""))[0]
         if 400 <= code < 500:
             return _retry(message, f"refus temporaire du destinataire ({code})", report, connections, now)
-        BloggerEmail.objects.filter(organisation=message.organisation_id,
-                                    address_key=message.to_address.strip().lower()).update(is_invalid=True)
+        BloggerEmail.objects.for_address(message.organisation_id, message.to_address).update(is_invalid=True)
         _release(message, status=MessageStatus.FAILED, handed_at=None, error=f"adresse refusée par le serveur ({code})")
         report.failed += 1
         return
