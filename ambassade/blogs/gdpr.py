@@ -9,7 +9,6 @@ hash in the suppression list, so an import can recognise it and refuse it.
 
 import hashlib
 import hmac
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -20,9 +19,6 @@ from django.utils import timezone
 from ambassade.lib.text import normalize_email
 
 from .models import AccessAction, AccessLog, Blog, Blogger, BloggerEmail, BlogStatus, Suppression
-
-RETENTION = timedelta(days=3 * 365)  # CNIL: three years after the last contact from the person
-CONSENT_WAIT = timedelta(days=30)  # then a request for consent, answered within a month, or erasure
 
 
 def suppression_hash(organisation_id: int, address: str) -> str:
@@ -117,27 +113,3 @@ def erase(blogger: Blogger, *, user=None, by_blogger: bool = False) -> dict:
         link_version=blogger.link_version + 1)
     log_access(blogger, AccessAction.ERASE, user=user, by_blogger=by_blogger)
     return {"addresses": len(keys), "mails": erased_mails}
-
-
-def retention_pass(now=None, dry_run: bool = False) -> dict:
-    """The CNIL rule, once a day: three years after the last contact from the person, ask for consent;
-    a month later without an answer, erase."""
-    now = now or timezone.now()
-    report = {"asked": [], "erased": []}
-    limit = now - RETENTION
-    people = Blogger.objects.filter(erased_at__isnull=True)
-    stale = [b for b in people.select_related("blog", "organisation")
-             if (b.last_heard_at or b.created_at) < limit]
-    for blogger in stale:
-        if blogger.consent_requested_at is None:
-            report["asked"].append(blogger.pk)
-            if not dry_run:
-                from ambassade.portal.mails import queue_consent_request
-
-                queue_consent_request(blogger)
-                Blogger.objects.filter(pk=blogger.pk).update(consent_requested_at=now)
-        elif blogger.consent_requested_at < now - CONSENT_WAIT:
-            report["erased"].append(blogger.pk)
-            if not dry_run:
-                erase(blogger)
-    return report

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ambassade.blogs.gdpr import retention_pass
+from ambassade.portal.retention import retention_pass
 
 
 class Command(BaseCommand):
