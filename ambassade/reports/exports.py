@@ -26,9 +26,16 @@ def render_html(report: OperationReport) -> str:
     return render_to_string("reports/print.html", {**context(report), "css": CSS.read_text()})
 
 
-def render_pdf(report: OperationReport) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only this export needs
+class ExportUnavailable(RuntimeError):
+    pass
 
+
+def render_pdf(report: OperationReport) -> bytes:
+    try:
+        from weasyprint import HTML  # imported here: it loads Pango, which only this export needs
+    except OSError as error:  # the system library is missing, not Python's
+        raise ExportUnavailable("le PDF demande Pango sur le serveur (Debian : apt install libpango-1.0-0 "
+                                f"libpangoft2-1.0-0) : {error}") from None
     return HTML(string=render_html(report)).write_pdf()
 
 

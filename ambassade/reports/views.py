@@ -14,7 +14,7 @@ from ambassade.accounts.models import ClientLink
 from ambassade.campaigns.models import Client, Operation
 
 from .data import client_report, operation_report
-from .exports import FORMATS, context
+from .exports import FORMATS, ExportUnavailable, context
 from .exports import render as render_file
 
 LINK_DAYS = (7, 30, 90)
@@ -32,7 +32,10 @@ def _operation_page(request, operation, *, base: str, token: str = ""):
     report = operation_report(operation)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        return _download(report, fmt)
+        try:
+            return _download(report, fmt)
+        except ExportUnavailable as error:
+            messages.error(request, _("Export impossible : %(e)s") % {"e": error})
     return render(request, "reports/operation_report.html", {**context(report), "formats": FORMATS, "base": base,
                                                              "token": token})
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ambassade.campaigns.models import Operation
 from ambassade.reports.data import operation_report
-from ambassade.reports.exports import FORMATS, render
+from ambassade.reports.exports import FORMATS, ExportUnavailable, render
 
 
 class Command(BaseCommand):
@@ -21,7 +21,10 @@ class Command(BaseCommand):
         operation = Operation.objects.filter(pk=options["operation"]).select_related("client", "organisation").first()
         if operation is None:
             raise CommandError(f"Aucune opération n° {options['operation']}.")
-        data = render(operation_report(operation), options["format"])
+        try:
+            data = render(operation_report(operation), options["format"])
+        except ExportUnavailable as error:
+            raise CommandError(f"Export impossible : {error}") from None
         path = Path(options["output"])
         try:
             path.write_bytes(data)
