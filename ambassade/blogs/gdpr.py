@@ -26,11 +26,6 @@ def suppression_hash(organisation_id: int, address: str) -> str:
     return hmac.new(key, normalize_email(address).encode(), hashlib.sha256).hexdigest()
 
 
-def is_suppressed(organisation_id: int, address: str) -> bool:
-    return Suppression.objects.filter(organisation_id=organisation_id,
-                                      address_hash=suppression_hash(organisation_id, address)).exists()
-
-
 def log_access(blogger: Blogger, action: str, *, user=None, by_blogger: bool = False) -> None:
     AccessLog.objects.create(organisation_id=blogger.organisation_id, blogger=blogger, blogger_ref=blogger.pk,
                              user=user if user and user.is_authenticated else None, by_blogger=by_blogger,

@@ -1,4 +1,5 @@
-"""Signed tokens that travel in e-mails: the reply token in Reply-To, the opt-out link.
+"""Signed tokens that travel in e-mails and links: the reply token in Reply-To, the opt-out,
+parcel-receipt and client links (and, through `sign`/`unsign`, the blogger's own links).
 
 Django's signing (HMAC with SECRET_KEY, a salt per use) so a token made for one
 purpose is worthless for another, and a tampered one is refused.
@@ -29,15 +30,28 @@ def read_reply_token(token: str) -> int | None:
     return int(pk)
 
 
+def sign(value, salt: str) -> str:
+    return signing.dumps(value, salt=salt, compress=False)
+
+
+def unsign(token: str, salt: str, max_age: int):
+    """The signed value, or None for anything tampered, expired or malformed."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
+def _pk(value) -> int | None:
+    return value if isinstance(value, int) else None
+
+
 def opt_out_token(blogger_pk: int) -> str:
-    return signing.dumps(blogger_pk, salt=_OPT_OUT_SALT, compress=False)
+    return sign(blogger_pk, _OPT_OUT_SALT)
 
 
 def read_opt_out_token(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=_OPT_OUT_SALT, max_age=OPT_OUT_MAX_AGE))
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
+    return _pk(unsign(token, _OPT_OUT_SALT, OPT_OUT_MAX_AGE))
 
 
 _RECEIPT_SALT = "ambassade.parcel-receipt"
@@ -45,26 +59,22 @@ RECEIPT_MAX_AGE = 120 * 24 * 3600  # a parcel link outlives any delivery delay
 
 
 def receipt_token(shipment_pk: int) -> str:
-    return signing.dumps(shipment_pk, salt=_RECEIPT_SALT, compress=False)
+    return sign(shipment_pk, _RECEIPT_SALT)
 
 
 def read_receipt_token(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=_RECEIPT_SALT, max_age=RECEIPT_MAX_AGE))
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
+    return _pk(unsign(token, _RECEIPT_SALT, RECEIPT_MAX_AGE))
 
 
 _CLIENT_SALT = "ambassade.client-link"
 
 
 def client_link_token(link_pk: int, secret: str) -> str:
-    return signing.dumps([link_pk, secret], salt=_CLIENT_SALT, compress=False)
+    return sign([link_pk, secret], _CLIENT_SALT)
 
 
 def read_client_link_token(token: str, max_age: int) -> tuple[int, str] | None:
-    try:
-        link_pk, secret = signing.loads(token, salt=_CLIENT_SALT, max_age=max_age)
-        return int(link_pk), str(secret)
-    except (signing.BadSignature, ValueError, TypeError):
+    value = unsign(token, _CLIENT_SALT, max_age)
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)):
         return None
+    return value[0], str(value[1])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ambassade.watch.detect.normalize import fold
 
-from .render import Rendered, unknown_variables
+from .render import Rendered, unknown_variables, used_variables
 
 GENERIC_GREETINGS = [
     r"cher(e|es|s)?\s*(\(e\)\s*)?blogu?(euse|eur|euses|eurs|ueuse)", r"cher(e|es|s)?\s*bloggeu", r"chere amie",
@@ -39,7 +39,7 @@ def lint(rendered: Rendered, *, sources: tuple[str, ...], values: dict[str, str]
     unknown = unknown_variables(*sources)
     if unknown:
         problems.append(Problem("unknown_variable", "variable inconnue : " + ", ".join(sorted(unknown))))
-    used = set().union(*(_used(s) for s in sources))
+    used = set().union(*(used_variables(s) for s in sources))
     for name in sorted(used & set(values)):
         if not str(values[name]).strip() and name != "note":
             problems.append(Problem("empty_variable", f"« {name} » est vide pour cette personne"))
@@ -58,12 +58,6 @@ def lint(rendered: Rendered, *, sources: tuple[str, ...], values: dict[str, str]
             if expected and fold(expected).text.strip() not in body:
                 problems.append(Problem("notice_missing", f"premier contact sans mention d'information : {part}"))
     return problems
-
-
-def _used(source: str) -> set[str]:
-    from .render import used_variables
-
-    return used_variables(source)
 
 
 _URL = re.compile(r"https?://\S+")

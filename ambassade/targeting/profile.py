@@ -7,7 +7,6 @@ post fades without ever having to be subtracted. Counts over the last 90 days
 given the posts of those 90 days.
 """
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -139,9 +138,3 @@ def window_stats(posts: list[PostFacts], now: datetime, last_post_at: datetime |
         last_post_at=latest,
         comments_per_post=round(sum(commented) / len(commented), 2) if commented else None,
     )
-
-
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 0.0

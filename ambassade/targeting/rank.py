@@ -120,9 +120,6 @@ class ProfileIndex:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def document_frequency(self, stem: str) -> int:
-        posting = self.postings.get(stem)
-        return 0 if posting is None else len(posting[0])
 
 
 def _rows_by_value(rows: list[ProfileRow], attribute: str) -> dict[str, np.ndarray]:
