@@ -1,12 +1,15 @@
 """Detection (veille) as pure functions, on the labelled set and on focused cases."""
 
 import json
+import os
 import subprocess
 import sys
 from datetime import date
 
 import pytest
 
+from ambassade.farm.render import post_path
+from ambassade.farm.server import FarmThread
 from ambassade.watch.detect.analyze import analyze, lexicon_for
 from ambassade.watch.detect.disclosure import detect_disclosure
 from ambassade.watch.detect.extract import decode_html, extract_text
@@ -157,3 +160,19 @@ def test_it_classifies_hand_written_posts_it_was_never_tuned_on():
     count, right, in_top3 = sample_accuracy(HELD_OUT)
     assert count >= 22
     assert right / count >= 0.7 and in_top3 / count >= 0.85
+
+
+def test_analyze_reads_an_article_by_its_address_and_refuses_a_local_one():
+    with FarmThread(count=5, seed=3) as farm:
+        blog = next(iter(farm.farm.blogs.values()))
+        post = blog.publish(kind="gifted", brand="Maison Azur")
+        url = farm.url(blog) + post_path(blog, post)
+        env = {**os.environ, "AMBASSADE_FARM_ALLOWED": "1"}
+        result = subprocess.run([sys.executable, "-m", "ambassade", "analyze", url, "--brand", "Maison Azur", "--json"],
+                                capture_output=True, text=True, timeout=60, env=env)
+        assert result.returncode == 0, result.stderr
+        verdict = json.loads(result.stdout)
+        assert verdict["title"] == post.title and verdict["is_coverage"] is True
+        assert verdict["disclosure"]["label"] == "gifted"
+        refused = run_analyze(f"http://127.0.0.1:{farm.port}/", "--brand", "Maison Azur", "--json")
+        assert refused.returncode != 0 and "refusée" in refused.stderr

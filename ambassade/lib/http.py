@@ -1,9 +1,15 @@
 """The one outbound HTTP client: every fetch of a user-supplied URL goes through here.
 
-- SSRF: private, loopback, link-local, multicast and reserved addresses are
-  refused, at resolution time (so a DNS answer cannot smuggle one in) and for
-  IP literals. The blog farm's host names map to its loopback address only when
-  the farm is explicitly allowed (demo, tests, benchmarks).
+- The client is pyreqwest (Rust's reqwest): on this machine it spends about half
+  the CPU per request of aiohttp (0.21-0.25 ms against 0.45 ms for a conditional
+  GET on a new connection, measured against the farm), which is most of what a
+  304 check costs.
+- SSRF: the client never resolves a name itself. Every host is resolved by us,
+  checked (private, loopback, link-local, multicast and reserved addresses are
+  refused) and pinned into the client, so a DNS answer cannot smuggle one in and
+  cannot change between check and use; IP literals are checked as written. The
+  blog farm's host names map to its loopback address only when the farm is
+  explicitly allowed (demo, tests, benchmarks).
 - Redirects are followed by hand: each hop is checked, loops are detected,
   and a permanent redirect is reported so the caller can update its URL.
 - Bodies are read in chunks up to a cap on the *decompressed* size, which also
@@ -12,15 +18,17 @@
 
 import asyncio
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-from aiohttp.abc import AbstractResolver
 from django.conf import settings
+from pyreqwest import exceptions as reqwest_errors
+from pyreqwest.client import Client, ClientBuilder
 
 USER_AGENT = "AmbassadeBot/0.1 (veille de blogs pour des operations blogueurs; +https://github.com/ambassade)"
 PERMANENT = {301, 308}
@@ -73,6 +81,14 @@ def forbidden_address(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+def _ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def check_url(url: str, policy: Policy) -> None:
     """Refuse what can be refused before any network traffic."""
     parts = urlsplit(url)
@@ -85,40 +101,122 @@ def check_url(url: str, policy: Policy) -> None:
         return
     if host == "localhost" or host.endswith(".localhost"):
         raise FetchError("forbidden", f"hôte local refusé : {host}")
+    if _ip_literal(host) and forbidden_address(host):
+        raise FetchError("forbidden", f"adresse privée ou locale refusée : {host}")
+
+
+def _ascii_host(host: str) -> str:
+    """The host as the client sends it: lower case, IDNA-encoded."""
+    host = host.lower().rstrip(".")
     try:
-        if forbidden_address(host):
-            raise FetchError("forbidden", f"adresse privée ou locale refusée : {host}")
-    except ValueError:
-        pass  # a name, checked when resolved
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
 
 
-class SafeResolver(AbstractResolver):
-    def __init__(self, policy: Policy):
-        self.policy = policy
-
-    async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET):
-        if self.policy.is_farm(host):
-            return [{"hostname": host, "host": self.policy.farm_address, "port": port,
-                     "family": socket.AF_INET, "proto": 0, "flags": socket.AI_NUMERICHOST}]
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM, family=family)
-        results = []
-        for fam, _type, proto, _canon, sockaddr in infos:
-            if forbidden_address(sockaddr[0]):
-                raise OSError(f"adresse privée ou locale refusée pour {host} : {sockaddr[0]}")
-            results.append({"hostname": host, "host": sockaddr[0], "port": port, "family": fam,
-                            "proto": proto, "flags": socket.AI_NUMERICHOST})
-        return results
-
-    async def close(self) -> None:
-        return None
+async def resolve_safely(host: str, policy: Policy) -> str:
+    """The one address the client may connect to for `host`, or FetchError("forbidden"/"connection")."""
+    if policy.is_farm(host):
+        return policy.farm_address
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise FetchError("connection", f"nom introuvable : {host} ({error})") from None
+    addresses = [sockaddr[0] for *_rest, sockaddr in infos]
+    for address in addresses:  # one bad answer is enough to refuse: a name cannot be half private
+        if forbidden_address(address):
+            raise FetchError("forbidden", f"adresse privée ou locale refusée pour {host} : {address}")
+    if not addresses:
+        raise FetchError("connection", f"nom introuvable : {host}")
+    return addresses[0]
 
 
-def make_session(policy: Policy, *, limit: int = 100) -> aiohttp.ClientSession:
-    connector = aiohttp.TCPConnector(resolver=SafeResolver(policy), limit=limit, limit_per_host=1,
-                                     ttl_dns_cache=300, enable_cleanup_closed=True)
-    timeout = aiohttp.ClientTimeout(total=policy.timeout, connect=min(5.0, policy.timeout))
-    return aiohttp.ClientSession(connector=connector, timeout=timeout, headers={"User-Agent": USER_AGENT},
-                                 auto_decompress=True, cookie_jar=aiohttp.DummyCookieJar())
+class Session:
+    """The HTTP client of a batch: `async with make_session(policy) as session`.
+
+    `prepare(urls)` resolves and checks every host of the batch at once and builds
+    one client with those addresses pinned. A host met later (a redirect, a post on
+    another domain) gets its own small pinned client. The invariant that keeps
+    SSRF out: a URL is only ever sent through a client that has its host pinned.
+    """
+
+    def __init__(self, policy: Policy, limit: int = 100):
+        self.policy, self.limit = policy, limit
+        self._client_of: dict[str, Client] = {}
+        self._refused: dict[str, FetchError] = {}
+        self._clients: list[Client] = []
+        self._late = asyncio.Lock()  # hosts met after prepare(): one client build at a time
+
+    async def __aenter__(self) -> "Session":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        for client in self._clients:
+            await client.close()
+
+    def _build(self, pinned: dict[str, str]) -> Client:
+        timeout = self.policy.timeout
+        builder = (
+            ClientBuilder().user_agent(USER_AGENT).follow_redirects(False).gzip(True).brotli(True).deflate(True)
+            .timeout(timedelta(seconds=timeout)).connect_timeout(timedelta(seconds=min(5.0, timeout)))
+            .max_connections(self.limit).pool_max_idle_per_host(1).http1_only()
+        )
+        for host, address in pinned.items():
+            builder = builder.resolve(host, address, 0)
+        client = builder.build()
+        self._clients.append(client)
+        return client
+
+    async def prepare(self, urls) -> None:
+        hosts = {_ascii_host(urlsplit(u).hostname or "") for u in urls if u}
+        hosts = {h for h in hosts if h and h not in self._client_of and h not in self._refused}
+        resolving = asyncio.Semaphore(64)
+
+        async def one(host):
+            async with resolving:
+                try:
+                    return host, await resolve_safely(host, self.policy)
+                except FetchError as error:
+                    return host, error
+
+        pinned = {}
+        for host, answer in await asyncio.gather(*(one(h) for h in hosts if not _ip_literal(h))):
+            if isinstance(answer, FetchError):
+                self._refused[host] = answer
+            else:
+                pinned[host] = answer
+        if pinned:
+            client = self._build(pinned)
+            for host in pinned:
+                self._client_of[host] = client
+
+    async def client_for(self, url: str) -> Client:
+        host = _ascii_host(urlsplit(url).hostname or "")
+        if host in self._refused:
+            raise self._refused[host]
+        if _ip_literal(host):  # checked by check_url; nothing to resolve
+            host = "*ip"
+            if host not in self._client_of:
+                self._client_of[host] = self._build({})
+            return self._client_of[host]
+        if host not in self._client_of:
+            async with self._late:  # building a client costs about 5 ms (TLS roots): once per host
+                await self.prepare([url])
+            if host in self._refused:
+                raise self._refused[host]
+        return self._client_of[host]
+
+
+def make_session(policy: Policy, *, limit: int = 100) -> Session:
+    return Session(policy, limit)
+
+
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def _charset(content_type: str) -> str | None:
+    match = _CHARSET.search(content_type)
+    return match.group(1).lower() if match else None
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -135,7 +233,7 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when - (now or time.time()))
 
 
-async def fetch(session: aiohttp.ClientSession, url: str, policy: Policy, *,
+async def fetch(session: Session, url: str, policy: Policy, *,
                 etag: str | None = None, last_modified: str | None = None) -> FetchResult:
     headers = {}
     if etag:
@@ -149,60 +247,62 @@ async def fetch(session: aiohttp.ClientSession, url: str, policy: Policy, *,
     all_permanent = True
     for _hop in range(policy.max_redirects + 1):
         check_url(current, policy)
+        client = await session.client_for(current)
         try:
-            async with session.get(current, headers=headers, allow_redirects=False) as response:
-                if response.status in REDIRECTS and "Location" in response.headers:
-                    target = urljoin(current, response.headers["Location"])
-                    all_permanent = all_permanent and response.status in PERMANENT
+            async with client.get(current).headers(headers).build_streamed() as response:
+                status = response.status
+                location = response.get_header("location")
+                if status in REDIRECTS and location:
+                    target = urljoin(current, location)
+                    all_permanent = all_permanent and status in PERMANENT
                     if target in seen:
-                        raise FetchError("redirect_loop", f"boucle de redirections vers {target}", status=response.status)
+                        raise FetchError("redirect_loop", f"boucle de redirections vers {target}", status=status)
                     seen.add(target)
                     current = target
                     if all_permanent:
                         permanent = target
                     continue
-                if response.status in (429, 503):
-                    raise FetchError("throttled", f"HTTP {response.status}", status=response.status,
-                                     retry_after=parse_retry_after(response.headers.get("Retry-After")))
-                if response.status == 304:
-                    return FetchResult(current, 304, etag=response.headers.get("ETag", etag),
-                                       last_modified=response.headers.get("Last-Modified", last_modified),
+                if status in (429, 503):
+                    raise FetchError("throttled", f"HTTP {status}", status=status,
+                                     retry_after=parse_retry_after(response.get_header("retry-after")))
+                if status == 304:
+                    return FetchResult(current, 304, etag=response.get_header("etag") or etag,
+                                       last_modified=response.get_header("last-modified") or last_modified,
                                        permanent_url=permanent, elapsed=time.monotonic() - started)
-                if response.status >= 400:
-                    raise FetchError("gone" if response.status == 410 else "http", f"HTTP {response.status}",
-                                     status=response.status)
+                if status >= 400:
+                    raise FetchError("gone" if status == 410 else "http", f"HTTP {status}", status=status)
+                content_type = response.get_header("content-type") or ""
                 body = await _read_capped(response, policy.max_bytes)
                 return FetchResult(
-                    current, response.status, body, etag=response.headers.get("ETag"),
-                    last_modified=response.headers.get("Last-Modified"), charset=response.charset,
-                    content_type=response.content_type or "", permanent_url=permanent,
+                    current, status, body, etag=response.get_header("etag"),
+                    last_modified=response.get_header("last-modified"), charset=_charset(content_type),
+                    content_type=content_type.split(";")[0].strip().lower(), permanent_url=permanent,
                     elapsed=time.monotonic() - started,
                 )
         except FetchError:
             raise
-        except TimeoutError:
+        except (TimeoutError, reqwest_errors.RequestTimeoutError):
             raise FetchError("timeout", f"pas de réponse en {policy.timeout:g} s") from None
-        except aiohttp.ClientConnectorError as error:
-            kind = "forbidden" if "refusée" in str(error) else "connection"
-            raise FetchError(kind, str(error)) from None
-        except (aiohttp.ClientError, OSError) as error:
+        except reqwest_errors.BodyDecodeError as error:
+            raise FetchError("connection", f"réponse illisible : {error}") from None
+        except reqwest_errors.BuilderError as error:
+            raise FetchError("forbidden", f"adresse invalide : {error}") from None
+        except (reqwest_errors.PyreqwestError, OSError) as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
     raise FetchError("redirect_loop", f"plus de {policy.max_redirects} redirections")
 
 
-async def _read_capped(response: aiohttp.ClientResponse, cap: int) -> bytes:
-    declared = response.content_length
-    if declared is not None and declared > cap and not response.headers.get("Content-Encoding"):
+async def _read_capped(response, cap: int) -> bytes:
+    declared = response.get_header("content-length")
+    if declared and declared.isdigit() and int(declared) > cap and not response.get_header("content-encoding"):
         raise FetchError("too_large", f"réponse de {declared} octets (limite {cap})", status=response.status)
     chunks, size = [], 0
-    try:
-        async for chunk in response.content.iter_chunked(65536):
-            size += len(chunk)
-            if size > cap:
-                raise FetchError("too_large", f"plus de {cap} octets une fois décompressée", status=response.status)
-            chunks.append(chunk)
-    except aiohttp.ClientPayloadError as error:
-        raise FetchError("connection", f"réponse illisible : {error}") from None
+    reader = response.body_reader
+    while (chunk := await reader.read_chunk()) is not None:
+        size += len(chunk)
+        if size > cap:
+            raise FetchError("too_large", f"plus de {cap} octets une fois décompressée", status=response.status)
+        chunks.append(chunk)
     return b"".join(chunks)
 
 

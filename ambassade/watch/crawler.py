@@ -113,6 +113,7 @@ async def check_batch(jobs: list[FeedJob], hosts: dict[str, HostInfo], policy: P
     gate = HostGate(hosts, delay)
     limit = asyncio.Semaphore(concurrency)
     async with make_session(policy, limit=concurrency) as session:
+        await session.prepare([url for job in jobs for url in (job.url, job.blog_url)])
 
         async def one(job: FeedJob) -> Outcome:
             host = (urlsplit(job.url or job.blog_url).hostname or "").lower()

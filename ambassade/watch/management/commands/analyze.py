@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         source = options["source"]
         if source.startswith(("http://", "https://")):
-            from ambassade.watch.fetch import FetchError, fetch_one
+            from ambassade.lib.http import FetchError, fetch_one
 
             try:
                 result = fetch_one(source)
