@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
 from . import render
 from .catalog import FarmBlog, build_catalog
@@ -51,19 +52,21 @@ BODIES = web.AppKey("bodies", dict)
 def _respond(request: web.Request, blog: FarmBlog, text, content_type: str, *, last_modified=None):
     """`text` may be a callable, rendered only when this version of the page is not cached.
 
-    The cache key holds the host (with its port), the path, the blog's number of
-    published posts and its faults, so any change to the blog is a new entry.
+    One cache entry per page (host with its port, path): it holds the version it
+    was rendered for (the blog's number of published posts and its faults), so a
+    change to the blog renders the page anew and replaces the stale entry.
     """
     cache = request.app[BODIES]
-    key = (request.host, request.path_qs, len(blog.extra_posts), frozenset(blog.faults))
+    key = (request.host, request.path_qs)
+    version = (len(blog.extra_posts), frozenset(blog.faults))
     cached = cache.get(key)
-    if cached is None:
+    if cached is None or cached[2] != version:
         encoding = "iso-8859-1" if "wrong_charset" in blog.faults else blog.charset
         body = (text() if callable(text) else text).encode(encoding, errors="xmlcharrefreplace")
-        if len(cache) > 50_000:
+        if len(cache) > 100_000:
             cache.clear()
-        cached = cache[key] = (body, '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"')
-    body, etag = cached
+        cached = cache[key] = (body, '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"', version)
+    body, etag, _version = cached
     headers = {"ETag": etag}
     if last_modified:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(UTC), usegmt=True)
@@ -143,8 +146,11 @@ def make_app(farm: Farm) -> web.Application:
             # A new post on the first N blogs (all by default): the benchmark's "changed" path.
             data = await request.post()
             blogs = list(farm.blogs.values())[: int(data.get("count") or len(farm.blogs))]
+            port = request.url.port or 80
             for blog in blogs:
-                blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None)
+                post = blog.publish(kind=data.get("kind", "gifted"), brand=data.get("brand") or None)
+                if not blog.faults:
+                    await warm(blog, f"{blog.host(farm.domain)}:{port}", post)
             return web.json_response({"bumped": len(blogs)})
         if action == "fault" and request.method == "POST":
             data = await request.post()
@@ -183,17 +189,28 @@ def make_app(farm: Farm) -> web.Application:
                             last_modified=latest)
         if blog.platform == "wordpress":
             if path in ("/wp-json/wp/v2/posts", "/wp-json/wp/v2/posts/"):
-                return _respond(request, blog, render.wp_posts_json(blog, base), "application/json", last_modified=latest)
+                return _respond(request, blog, lambda: render.wp_posts_json(blog, base), "application/json",
+                                last_modified=latest)
             if path == "/wp-sitemap.xml":
-                return _respond(request, blog, render.sitemap_index(base), "application/xml")
+                return _respond(request, blog, lambda: render.sitemap_index(base), "application/xml")
             if path == "/wp-sitemap-posts-post-1.xml":
-                return _respond(request, blog, render.sitemap_urls(blog, base), "application/xml")
+                return _respond(request, blog, lambda: render.sitemap_urls(blog, base), "application/xml")
         elif path == "/sitemap.xml":
-            return _respond(request, blog, render.sitemap_urls(blog, base), "application/xml")
+            return _respond(request, blog, lambda: render.sitemap_urls(blog, base), "application/xml")
         post = render.find_post(blog, path)
         if post is None:
             raise web.HTTPNotFound(text="Page introuvable.")
-        return _respond(request, blog, render.article_html(blog, post, base), "text/html", last_modified=post.published)
+        return _respond(request, blog, lambda: render.article_html(blog, post, base), "text/html",
+                        last_modified=post.published)
+
+    async def warm(blog: FarmBlog, host: str, post) -> None:
+        """Render a blog's feed and new post when it publishes, as a blog with a page cache does,
+        so that serving them costs the farm what serving any cached page costs."""
+        for path in (render.feed_path(blog), render.post_path(blog, post)):
+            try:
+                await blog_page(make_mocked_request("GET", path, headers={"Host": host}, app=app))
+            except web.HTTPException:
+                pass
 
     app.router.add_route("*", "/_farm/{action}", control)
     app.router.add_route("GET", "/{tail:.*}", blog_page)
