@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ambassade.blogs.models import Blog
@@ -11,7 +13,7 @@ from ambassade.campaigns.status import Status
 from ambassade.farm.render import feed_path
 from ambassade.farm.server import FarmThread
 from ambassade.outreach.models import Message, MessageStatus
-from ambassade.watch.cycle import run_cycle
+from ambassade.watch.cycle import KNOWN_POSTS, _recent_posts, run_cycle
 from ambassade.watch.models import Coverage, Feed, Post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -133,3 +135,26 @@ def test_storing_a_post_already_known_neither_fails_nor_duplicates(world):
              Post(blog=world.blog, guid="new", url="https://cuisine-de-lea.example/new")]
     assert _store_posts(batch) == {(world.blog.id, "new")}
     assert sorted(Post.objects.values_list("guid", flat=True)) == ["new", "old"]
+
+
+def test_a_blog_watched_for_years_is_compared_with_its_latest_posts_only(world, farm):
+    """The crawler tells new from known against each blog's 30 latest posts, whatever its history."""
+    farm_blog = next(b for b in farm.farm.blogs.values() if b.platform == "wordpress" and not b.faults)
+    blog = add_blog(world, farm, farm_blog)
+    run_cycle()  # the feed's latest post
+    history = [Post(blog=blog, guid=f"archive-{i}", url=f"{farm.url(farm_blog)}/archive/{i}/",
+                    published_at=timezone.now() - timedelta(days=400 + i)) for i in range(300)]
+    Post.objects.bulk_create(history)
+    before = Post.objects.filter(blog=blog).count()
+    farm_blog.publish(kind="gifted", brand="Laiterie Delacour")
+    make_due()
+    with CaptureQueriesContext(connection) as queries:
+        report = run_cycle()
+    assert report.new_posts == 1 and Post.objects.filter(blog=blog).count() == before + 1
+    posts_read = [q for q in queries.captured_queries if "ROW_NUMBER" in q["sql"].upper()]
+    assert len(posts_read) == 1  # ranked by the database, not 300+ rows read and trimmed in Python
+    recent = list(_recent_posts([blog.id]))
+    assert len(recent) == KNOWN_POSTS
+    recent_guids = set(Post.objects.filter(blog=blog, published_at__gt=timezone.now() - timedelta(days=300))
+                       .values_list("guid", flat=True))
+    assert {guid for _b, guid, _u in recent} >= recent_guids

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from ambassade.blogs.models import Blog, BlogStatus
@@ -96,12 +98,8 @@ def run_batch(owner: str, ids: list[int], report: CycleReport, *, progress=lambd
         *[f.name for f in Feed._meta.concrete_fields],
         "blog__url", "blog__platform", "blog__organisation_id", "blog__status")}
     known = defaultdict(set)
-    for blog_id, guid, url in (
-        Post.objects.filter(blog_id__in=[f.blog_id for f in feeds.values()])
-        .order_by("-published_at").values_list("blog_id", "guid", "url")
-    ):
-        if len(known[blog_id]) < 2 * KNOWN_POSTS:
-            known[blog_id].update((hash(guid), hash(url)))
+    for blog_id, guid, url in _recent_posts([f.blog_id for f in feeds.values()]):
+        known[blog_id].update((hash(guid), hash(url)))
     jobs = [
         FeedJob(f.id, f.blog.url, f.blog.platform, f.url, f.kind, f.etag, f.last_modified, f.content_hash,
                 frozenset(known[f.blog_id]))
@@ -122,6 +120,18 @@ def run_batch(owner: str, ids: list[int], report: CycleReport, *, progress=lambd
     outcomes = asyncio.run(check_batch(jobs, hosts, policy or Policy(), delay=settings.WATCH_HOST_DELAY,
                                        progress=progress))
     _write(feeds, outcomes, hosts, states, report)
+
+
+def _recent_posts(blog_ids: list[int]):
+    """(blog, GUID, URL) of each blog's KNOWN_POSTS latest posts, ranked by the database: a blog
+    watched for years has thousands of posts, and only the latest can be in its feed."""
+    latest_first = F("published_at").desc(nulls_first=True)  # undated posts were found recently
+    return (
+        Post.objects.filter(blog_id__in=blog_ids)
+        .annotate(rank=Window(RowNumber(), partition_by=F("blog_id"), order_by=[latest_first, F("id").desc()]))
+        .filter(rank__lte=KNOWN_POSTS)
+        .values_list("blog_id", "guid", "url")
+    )
 
 
 def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, report: CycleReport) -> None:
