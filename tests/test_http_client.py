@@ -174,3 +174,17 @@ def test_an_unknown_name_is_a_connection_error_not_a_crash(hostile_dns):
     with pytest.raises(FetchError) as error:
         fetch_one("http://nowhere.example/feed", policy())
     assert error.value.kind == "connection"
+
+
+def test_a_name_the_dns_never_answers_times_out(monkeypatch):
+    import time
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        time.sleep(3)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    started = time.monotonic()
+    with pytest.raises(FetchError) as error:
+        fetch_one("http://slow-dns.example/feed", policy(timeout=0.5))
+    assert error.value.kind == "timeout" and time.monotonic() - started < 2.5

@@ -21,6 +21,7 @@ import ipaddress
 import re
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -114,12 +115,25 @@ def _ascii_host(host: str) -> str:
         return host
 
 
+# Lookups run on a pool of their own: a name the DNS never answers times out for the
+# caller, and its thread, still blocked in getaddrinfo, does not hold up the end of
+# the event loop (asyncio.run waits for its default executor's threads).
+_DNS = ThreadPoolExecutor(max_workers=16, thread_name_prefix="dns")
+
+
+def _getaddrinfo(host: str):
+    return socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+
+
 async def resolve_safely(host: str, policy: Policy) -> str:
     """The one address the client may connect to for `host`, or FetchError("forbidden"/"connection")."""
     if policy.is_farm(host):
         return policy.farm_address
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        lookup = asyncio.get_running_loop().run_in_executor(_DNS, _getaddrinfo, host)
+        infos = await asyncio.wait_for(lookup, policy.timeout)
+    except TimeoutError:
+        raise FetchError("timeout", f"pas de réponse du DNS pour {host} en {policy.timeout:g} s") from None
     except (OSError, UnicodeError) as error:
         raise FetchError("connection", f"nom introuvable : {host} ({error})") from None
     addresses = [sockaddr[0] for *_rest, sockaddr in infos]
