@@ -188,3 +188,46 @@ def test_a_name_the_dns_never_answers_times_out(monkeypatch):
     with pytest.raises(FetchError) as error:
         fetch_one("http://slow-dns.example/feed", policy(timeout=0.5))
     assert error.value.kind == "timeout" and time.monotonic() - started < 2.5
+
+
+def test_a_certificate_nobody_vouches_for_is_refused(tmp_path):
+    """HTTPS is verified: a self-signed certificate (what a man in the middle presents) fails the fetch."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make the self-signed certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
+                    "-out", str(cert), "-subj", "/CN=secure.farm.localhost",
+                    "-addext", "subjectAltName=DNS:secure.farm.localhost"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    app = web.Application()
+    async def secret(request):
+        return web.Response(text="secret")
+
+    app.router.add_get("/", secret)
+    loop, runner, ready = asyncio.new_event_loop(), web.AppRunner(app), threading.Event()
+    port = []
+
+    def serve():
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+        loop.run_until_complete(site.start())
+        port.append(site._server.sockets[0].getsockname()[1])
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(10)
+    try:
+        with pytest.raises(FetchError) as error:
+            fetch_one(f"https://secure.farm.localhost:{port[0]}/", policy())
+        assert error.value.kind == "tls"
+        assert "certificat" in str(error.value)
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)

@@ -301,9 +301,21 @@ async def fetch(session: Session, url: str, policy: Policy, *,
             raise FetchError("connection", f"réponse illisible : {error}") from None
         except reqwest_errors.BuilderError as error:
             raise FetchError("forbidden", f"adresse invalide : {error}") from None
-        except (reqwest_errors.PyreqwestError, OSError) as error:
+        except reqwest_errors.PyreqwestError as error:
+            causes = _causes(error)
+            if "certificate" in causes.lower():  # never bypassed: an unverifiable blog is not read
+                raise FetchError("tls", f"certificat TLS refusé : {causes}") from None
+            raise FetchError("connection", causes) from None
+        except OSError as error:
             raise FetchError("connection", f"{type(error).__name__}: {error}") from None
     raise FetchError("redirect_loop", f"plus de {policy.max_redirects} redirections")
+
+
+def _causes(error) -> str:
+    """reqwest's chain of causes, most specific last, in one line."""
+    details = getattr(error, "details", None) or {}
+    messages = [c.get("message", "") for c in details.get("causes") or [] if isinstance(c, dict)]
+    return " : ".join(m for m in messages if m) or f"{type(error).__name__}: {error}"
 
 
 async def _read_capped(response, cap: int) -> bytes:
