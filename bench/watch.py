@@ -291,13 +291,19 @@ try:
             reader.add_feed(url)
         # scheduled=False: reader would otherwise skip feeds it updated a moment ago.
         reader.update_feeds(workers=16, scheduled=False)  # cold
-        started = time.perf_counter()
-        reader.update_feeds(workers=16, scheduled=False)
-        results["reader_304"] = len(subset) / (time.perf_counter() - started)
-        farm.control("bump", count=args.reader_blogs, kind="unrelated")
-        started = time.perf_counter()
-        reader.update_feeds(workers=16, scheduled=False)
-        results["reader_changed"] = len(subset) / (time.perf_counter() - started)
+        # reader's own figures vary most from run to run: the best of three passes is kept,
+        # so that our ratios are the least flattering ones.
+        def reader_pass(bump: bool) -> float:
+            if bump:
+                farm.control("bump", count=args.reader_blogs, kind="unrelated")
+            started = time.perf_counter()
+            reader.update_feeds(workers=16, scheduled=False)
+            return len(subset) / (time.perf_counter() - started)
+
+        results["reader_304"] = max(reader_pass(bump=False) for _ in range(3))
+        results["reader_changed"] = max(reader_pass(bump=True) for _ in range(3))
+        console.print(f"  reader (best of 3): {results['reader_304']:.0f} checks/s on the 304 path, "
+                      f"{results['reader_changed']:.0f} on the changed path")
         socket.getaddrinfo = real_getaddrinfo
         reader.close()
 finally:
@@ -314,12 +320,12 @@ def row(name, ours, base, base_name, target_ratio=None, target_text=""):
 
 row("checks/s, 304 path", results["ours_304"], results["ceiling_304"], "fetch-only ceiling", 0.5, "≥ 1,500/s and ≥ 50 % of ceiling")
 if "reader_304" in results:
-    row("checks/s, 304 path", results["ours_304"], results["reader_304"], "reader, 16 workers", 3, "≥ 3× reader")
-    row("checks/s, 304 path, 2 workers", results["ours_304_x2"], results["reader_304"], "reader, 16 workers", 3,
+    row("checks/s, 304 path", results["ours_304"], results["reader_304"], "reader, best of 3", 3, "≥ 3× reader")
+    row("checks/s, 304 path, 2 workers", results["ours_304_x2"], results["reader_304"], "reader, best of 3", 3,
         "≥ 3× reader")
-    row("checks/s, changed path", results["ours_changed"], results["reader_changed"], "reader, 16 workers", 3, "≥ 3× reader")
+    row("checks/s, changed path", results["ours_changed"], results["reader_changed"], "reader, best of 3", 3, "≥ 3× reader")
     row("checks/s, changed path, 2 workers", results["ours_changed_x2"], results["reader_changed"],
-        "reader, 16 workers", 3, "≥ 3× reader")
+        "reader, best of 3", 3, "≥ 3× reader")
 row("matching MB/s, 10,000 patterns", results["matching_mb_s"], results["naive_matching_mb_s"], "naive loop", None, "≥ 50 MB/s")
 row("fold + matching MB/s", results["fold_matching_mb_s"], results["naive_matching_mb_s"], "naive loop", None, "")
 console.print(table)
