@@ -122,7 +122,9 @@ try:
 
     # --- the 304 path -------------------------------------------------------------
     farm.control("reset")
-    results["ours_304"] = timed_cycle("304 path")
+    # Every timed figure, ours and the baselines alike, is the best of its passes: this machine's
+    # speed moves by a third from one minute to the next, and the best pass is the least disturbed.
+    results["ours_304"] = max(timed_cycle(f"304 path, pass {n}") for n in (1, 2))
     stats = farm.control("stats", method="GET")
     feed_requests = stats["requests"]
     results["conditional_share"] = stats["statuses"].get("304", 0) / max(1, feed_requests)
@@ -147,19 +149,26 @@ try:
                     return response.status
             return await asyncio.gather(*(one(u, e) for u, e in feeds))
 
-    started = time.perf_counter()
-    statuses = asyncio.run(ceiling())
-    results["ceiling_304"] = len(statuses) / (time.perf_counter() - started)
+    results["ceiling_304"] = 0.0
+    for _pass in range(3):
+        started = time.perf_counter()
+        statuses = asyncio.run(ceiling())
+        results["ceiling_304"] = max(results["ceiling_304"], len(statuses) / (time.perf_counter() - started))
     console.print(f"  ceiling (fetch only): {results['ceiling_304']:.0f} req/s, {statuses.count(304)} × 304")
 
     # --- the changed path: a new post on every blog (most new posts are not about a product) ---
     farm.control("bump", kind="unrelated")
-    results["ours_changed"] = timed_cycle("changed path")
+    results["ours_changed"] = timed_cycle("changed path, pass 1")
+    farm.control("bump", kind="unrelated")
+    results["ours_changed"] = max(results["ours_changed"], timed_cycle("changed path, pass 2"))
 
     # --- scale-out on this machine: two worker processes sharing the database ---------
-    results["ours_304_x2"] = workers_cycle(2, "304 path, 2 workers")
-    farm.control("bump", kind="unrelated")
-    results["ours_changed_x2"] = workers_cycle(2, "changed path, 2 workers")
+    results["ours_304_x2"] = max(workers_cycle(2, f"304 path, 2 workers, pass {n}") for n in (1, 2))
+    passes = []
+    for n in (1, 2):
+        farm.control("bump", kind="unrelated")
+        passes.append(workers_cycle(2, f"changed path, 2 workers, pass {n}"))
+    results["ours_changed_x2"] = max(passes)
     # Memory, in a pass of its own: tracing allocations slows Python code several times.
     tracemalloc.start()
     timed_cycle("304 path, memory traced (not timed)")
@@ -312,13 +321,14 @@ finally:
 table = Table("Measure", "Ambassade", "Baseline", "Ratio", "Target", title="Veille benchmark (measured in this run)")
 
 
-def row(name, ours, base, base_name, target_ratio=None, target_text=""):
+def row(name, ours, base, base_name, target_ratio=None, target_text="", at_least=0.0):
     ratio = ours / base if base else float("nan")
-    ok = "" if target_ratio is None else (" ✔" if ratio >= target_ratio else " ✘")
+    ok = "" if target_ratio is None else (" ✔" if ratio >= target_ratio and ours >= at_least else " ✘")
     table.add_row(name, f"{ours:,.1f}", f"{base:,.1f} ({base_name})", f"{ratio:.2f}×{ok}", target_text)
 
 
-row("checks/s, 304 path", results["ours_304"], results["ceiling_304"], "fetch-only ceiling", 0.5, "≥ 1,500/s and ≥ 50 % of ceiling")
+row("checks/s, 304 path", results["ours_304"], results["ceiling_304"], "fetch-only ceiling", 0.5,
+    "≥ 1,500/s and ≥ 50 % of ceiling", at_least=1500)
 if "reader_304" in results:
     row("checks/s, 304 path", results["ours_304"], results["reader_304"], "reader, best of 3", 3, "≥ 3× reader")
     row("checks/s, 304 path, 2 workers", results["ours_304_x2"], results["reader_304"], "reader, best of 3", 3,
