@@ -158,3 +158,28 @@ def test_a_blog_watched_for_years_is_compared_with_its_latest_posts_only(world, 
     recent_guids = set(Post.objects.filter(blog=blog, published_at__gt=timezone.now() - timedelta(days=300))
                        .values_list("guid", flat=True))
     assert {guid for _b, guid, _u in recent} >= recent_guids
+
+
+def test_the_blog_list_shows_which_blogs_the_veille_is_not_reading(client, world, farm):
+    """Before trusting "no article", the CM sees the blogs whose veille fails or never ran."""
+    from django.urls import reverse
+
+    gone = next(b for b in farm.farm.blogs.values() if "gone" in b.faults)
+    throttled, healthy = [b for b in farm.farm.blogs.values() if not b.faults][:2]
+    throttled.faults.add("throttle")
+    for b in (gone, throttled, healthy):
+        add_blog(world, farm, b)
+    run_cycle()
+    Blog.objects.create(organisation=world.org_a, url="https://tout-neuf.example/", name="Tout neuf")
+    client.force_login(world.member)
+
+    def names(watch):
+        page = client.get(reverse("blog_list"), {"watch": watch}).content.decode()
+        return {name for name in (gone.name, throttled.name, healthy.name, "Tout neuf") if name in page}, page
+
+    failing, page = names("failing")
+    assert failing == {gone.name, throttled.name}
+    assert "disparu" in page and "HTTP 429" in page
+    assert names("unchecked")[0] == {"Tout neuf"}
+    everything, page = names("")
+    assert everything == {gone.name, throttled.name, healthy.name, "Tout neuf"} and "lu il y a" in page

@@ -2,14 +2,23 @@ import json
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 
 from . import gdpr
 from .models import AccessAction, Blog, Blogger, BlogStatus, Platform
+
+# Which blogs the veille is not reading right now: the ones a CM must look at before
+# trusting that "no article" means no article.
+WATCH_FILTERS = {
+    "failing": (gettext_lazy("Veille en échec"), Q(feed__error_count__gte=1) | Q(feed__gone=True)),
+    "unchecked": (gettext_lazy("Jamais vérifiés"), Q(feed__isnull=True) | Q(feed__last_checked_at__isnull=True)),
+}
 
 
 # Client viewers read their operations, never the agency's address book: agency=True.
@@ -25,12 +34,17 @@ def blog_list(request):
     topic = request.GET.get("topic", "")
     if topic:
         blogs = blogs.filter(topics__icontains=topic)
-    page = Paginator(blogs.prefetch_related("bloggers"), 50).get_page(request.GET.get("page"))
+    watch = request.GET.get("watch", "")
+    if watch in WATCH_FILTERS:
+        blogs = blogs.filter(WATCH_FILTERS[watch][1])
+    page = Paginator(blogs.select_related("feed").prefetch_related("bloggers"), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "platforms": Platform.choices,
         "statuses": BlogStatus.choices,
-        "filters": {"q": request.GET.get("q", ""), "platform": platform, "status": status, "topic": topic},
+        "watch_filters": [(key, label) for key, (label, _q) in WATCH_FILTERS.items()],
+        "filters": {"q": request.GET.get("q", ""), "platform": platform, "status": status, "topic": topic,
+                    "watch": watch},
     }
     template = "blogs/_blog_rows.html" if request.htmx else "blogs/blog_list.html"
     return render(request, template, context)
