@@ -386,3 +386,37 @@ def test_an_address_the_server_cannot_take_fails_with_a_clear_error_and_the_pass
     assert report.sent == 1 and len(smtp.received) == 1
     failed = Message.objects.get(placement=placements[0])
     assert failed.status == MessageStatus.FAILED and "léa@lea.example" in failed.error
+
+
+def test_the_no_article_reminder_waits_while_the_veille_cannot_read_the_blog(world, smtp, client):
+    """"Avez-vous publié ?" never goes to a blog the veille is not reading: it waits, and the dashboard says why."""
+    from django.urls import reverse
+
+    from ambassade.watch.models import Feed
+
+    setup_org(world, smtp)
+    placement = shortlisted(world, yogurt(world), ["Lea"])[0]
+    pitch([placement])
+    send_due(TUESDAY_10)
+    placement.refresh_from_db()
+    for status in (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED):
+        placement.move(status)
+    feed = Feed.objects.create(blog=placement.blog, url="https://lea.example/feed/", error_count=4,
+                               last_error="HTTP 503", last_success_at=timezone.now() - timedelta(days=20))
+    later = timezone.now() + timedelta(days=60)
+
+    def no_article():
+        return next(d for d in plan(later) if d.template.kind == TemplateKind.NO_ARTICLE)
+
+    decision = no_article()
+    assert decision.action == "wait" and "4 fois de suite : HTTP 503" in decision.reason
+    assert apply([decision], later)["waiting"] == 1
+    assert not Message.objects.filter(placement=placement, step="no_article").exists()  # not decided for good
+    client.force_login(world.member)
+    dashboard = client.get(reverse("dashboard")).content.decode()
+    assert "blogs que la veille ne lit pas" in dashboard and "Blog de Lea" in dashboard
+
+    feed.error_count, feed.last_success_at = 0, later  # the veille reads the blog again
+    feed.save()
+    assert no_article().action == "send"
+    assert "blogs que la veille ne lit pas" not in client.get(reverse("dashboard")).content.decode()

@@ -7,6 +7,7 @@ capabilities (replies to answer, follow-ups due) add their own rows.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Placement
@@ -26,6 +27,8 @@ class TodoItem:
 
 
 def what_needs_me(membership, now) -> list[TodoItem]:
+    from ambassade.watch.models import BLIND_AFTER_ERRORS  # the veille sits on top of campaigns
+
     base = Placement.objects.for_membership(membership).select_related("blog", "operation")
     rules = [
         (
@@ -51,6 +54,15 @@ def what_needs_me(membership, now) -> list[TodoItem]:
             _("Colis sans accusé de réception"),
             _("Expédiés il y a plus de 10 jours : vérifiez le suivi."),
             base.filter(status=Status.SHIPPED, status_changed_at__lte=now - PARCEL_WAIT),
+        ),
+        (
+            "blind",
+            _("Colis partis, blogs que la veille ne lit pas"),
+            _("Un article y est peut-être déjà : allez voir avant toute relance (elles attendent)."),
+            base.filter(status__in=[Status.SHIPPED, Status.RECEIVED]).filter(
+                # Feed.blind_reason's rule, in the database: gone, failing, never read
+                Q(blog__feed__isnull=True) | Q(blog__feed__gone=True)
+                | Q(blog__feed__error_count__gte=BLIND_AFTER_ERRORS) | Q(blog__feed__last_success_at__isnull=True)),
         ),
         (
             "no_article",

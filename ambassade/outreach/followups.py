@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ambassade.campaigns.models import OperationStatus, PlacementEvent
 from ambassade.campaigns.status import Status
+from ambassade.watch.models import veille_blind_reason
 
 from .calendar import add_working_days
 from .compose import draft
@@ -27,7 +28,7 @@ TRIGGERS = {TemplateKind.NO_ANSWER: Status.PITCHED, TemplateKind.NO_ARTICLE: Sta
 class Decision:
     placement: object
     template: Template
-    action: str  # send | hold
+    action: str  # send | hold (recorded for good) | wait (weighed again on the next run)
     reason: str
     due_at: object
     draft: object = None
@@ -72,6 +73,10 @@ def _decide(placement, template: Template, due, now) -> Decision:
     reason = final_reason(probe) or _status_reason(placement, template)
     if reason:
         return Decision(placement, template, "hold", reason, due)
+    if template.kind == TemplateKind.NO_ARTICLE and (blind := veille_blind_reason(placement.blog)):
+        # "Avez-vous publié ?" to someone who may well have: the seeds' first complaint. Not
+        # decided (so not held for good): it is weighed again once the veille reads the blog.
+        return Decision(placement, template, "wait", f"en attente : {blind} — vérifiez le blog à la main", due)
     if not mail.ok:
         return Decision(placement, template, "hold", "; ".join(p.message for p in mail.problems), due, mail)
     return Decision(placement, template, "send", "", due, mail)
@@ -88,9 +93,12 @@ def _status_reason(placement, template: Template) -> str:
 def apply(decisions: list[Decision], now=None) -> dict:
     """Queue the follow-ups to send (the sender checks them again) and record the held-back ones."""
     now = now or timezone.now()
-    counts = {"queued": 0, "held": 0}
+    counts = {"queued": 0, "held": 0, "waiting": 0}
     for decision in decisions:
         placement = decision.placement
+        if decision.action == "wait":
+            counts["waiting"] += 1
+            continue
         pitch = (Message.objects.filter(placement=placement, direction=Direction.OUTBOUND, status=MessageStatus.SENT)
                  .order_by("-sent_at").first())
         if decision.action == "send":

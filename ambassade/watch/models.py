@@ -58,6 +58,26 @@ class Feed(models.Model):
     def __str__(self) -> str:
         return self.url or str(self.blog)
 
+    def blind_reason(self) -> str:
+        """Why nothing found on this blog proves nothing right now ('' when the veille reads it)."""
+        if self.gone:
+            return "ce blog a disparu (HTTP 410)"
+        if self.error_count >= BLIND_AFTER_ERRORS:
+            return f"la veille échoue sur ce blog ({self.error_count} fois de suite : {self.last_error[:80]})"
+        if self.last_success_at is None:
+            return "la veille n'a encore jamais lu ce blog"
+        return ""
+
+
+# A feed failing this many checks in a row (with backoff: hours, then days) is not being read:
+# one or two failures are the web's ordinary weather.
+BLIND_AFTER_ERRORS = 3
+
+
+def veille_blind_reason(blog) -> str:
+    feed = getattr(blog, "feed", None)  # a blog without a feed row has never been watched
+    return feed.blind_reason() if feed else "la veille n'a encore jamais lu ce blog"
+
 
 class HostState(models.Model):
     """Manners per host: robots.txt, Crawl-delay, and a pause after 429/503."""

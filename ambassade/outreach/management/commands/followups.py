@@ -20,10 +20,13 @@ class Command(BaseCommand):
             label = d.template.get_kind_display()
             if d.action == "send":
                 self.stdout.write(f"→ partirait : {who} — {label} — « {d.draft.rendered.subject} » à {d.draft.address.address}")
+            elif d.action == "wait":
+                self.stdout.write(f"… {who} — {label} — {d.reason}")
             else:
                 self.stdout.write(f"× retenue : {who} — {label} — {d.reason}")
         if options["dry_run"]:
             self.stdout.write("(essai à blanc : rien n'a été mis en file ni enregistré)")
             return
         counts = apply(decisions)
-        self.stdout.write(f"{counts['queued']} relance(s) mise(s) en file d'envoi, {counts['held']} retenue(s) et enregistrée(s).")
+        self.stdout.write(f"{counts['queued']} relance(s) mise(s) en file d'envoi, {counts['held']} retenue(s) et "
+                          f"enregistrée(s), {counts['waiting']} en attente de la veille.")
