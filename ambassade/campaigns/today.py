@@ -7,7 +7,6 @@ capabilities (replies to answer, follow-ups due) add their own rows.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Placement
@@ -27,7 +26,7 @@ class TodoItem:
 
 
 def what_needs_me(membership, now) -> list[TodoItem]:
-    from ambassade.watch.models import BLIND_AFTER_ERRORS  # the veille sits on top of campaigns
+    from ambassade.watch.models import blind_blogs  # the veille sits on top of campaigns
 
     base = Placement.objects.for_membership(membership).select_related("blog", "operation")
     rules = [
@@ -59,10 +58,7 @@ def what_needs_me(membership, now) -> list[TodoItem]:
             "blind",
             _("Colis partis, blogs que la veille ne lit pas"),
             _("Un article y est peut-être déjà : allez voir avant toute relance (elles attendent)."),
-            base.filter(status__in=[Status.SHIPPED, Status.RECEIVED]).filter(
-                # Feed.blind_reason's rule, in the database: gone, failing, never read
-                Q(blog__feed__isnull=True) | Q(blog__feed__gone=True)
-                | Q(blog__feed__error_count__gte=BLIND_AFTER_ERRORS) | Q(blog__feed__last_success_at__isnull=True)),
+            base.filter(status__in=[Status.SHIPPED, Status.RECEIVED]).filter(blind_blogs("blog__")),
         ),
         (
             "no_article",

@@ -257,26 +257,24 @@ async def _read_sitemap(session, gate, host, url: str, kind: str, policy: Policy
 async def _new_post(session, gate, host, entry: Entry, policy: Policy, robots: Protego,
                     platform: str = "") -> NewPost:
     published = entry.published.date() if entry.published else None
-    article = None
+    article, page_date = None, None
     # Summary-only feeds (Over-blog, Canalblog…) and undated entries: read the page itself.
     if not entry.full or published is None:
         if robots.can_fetch(entry.url, "AmbassadeBot"):
             try:
                 page = await _get(session, gate, host, entry.url, policy)
-                html = decode_html(page.body, page.charset)
-                extracted = extract_page(html, platform, entry.url)
+                extracted = extract_page(decode_html(page.body, page.charset), platform, entry.url)
+                page_date = extracted.published
                 if extracted.paragraphs and not entry.full:
                     extracted.title = entry.title or extracted.title
                     extracted.published = published or extracted.published
                     article = extracted
-                else:
-                    article = extract_fragment(entry.html, entry.title, published)
-                article.published = article.published or extracted.published
             except FetchError as error:
                 if error.kind in ("throttled", "paused"):
                     raise
     if article is None:  # the feed's own content: the whole post, or the summary when the page failed
         article = extract_fragment(entry.html, entry.title, published)
+    article.published = article.published or page_date
     when = entry.published
     if when is None and article.published:
         when = datetime(article.published.year, article.published.month, article.published.day, tzinfo=UTC)

@@ -8,6 +8,7 @@ a dead worker's batch comes back when its lease runs out.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -77,6 +78,13 @@ BLIND_AFTER_ERRORS = 3
 def veille_blind_reason(blog) -> str:
     feed = getattr(blog, "feed", None)  # a blog without a feed row has never been watched
     return feed.blind_reason() if feed else "la veille n'a encore jamais lu ce blog"
+
+
+def blind_blogs(path: str = "") -> Q:
+    """Feed.blind_reason's rule in the database; `path` leads to the blog (e.g. "blog__")."""
+    feed = f"{path}feed"
+    return (Q(**{f"{feed}__isnull": True}) | Q(**{f"{feed}__gone": True})
+            | Q(**{f"{feed}__error_count__gte": BLIND_AFTER_ERRORS}) | Q(**{f"{feed}__last_success_at__isnull": True}))
 
 
 class HostState(models.Model):
