@@ -7,13 +7,14 @@ from django.urls import reverse
 
 from ambassade.campaigns.models import ActorKind, IllegalTransition
 from ambassade.campaigns.status import TRANSITIONS, Status, can_move, funnel_counts
+from ambassade.logistics import ledger
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_refuses_an_illegal_move_and_records_nothing(world):
     with pytest.raises(IllegalTransition):
-        world.placement.move(Status.PUBLISHED)
+        ledger.move(world.placement, Status.PUBLISHED)
     world.placement.refresh_from_db()
     assert world.placement.status == Status.CANDIDATE
     assert world.placement.events.count() == 0
@@ -21,9 +22,9 @@ def test_it_refuses_an_illegal_move_and_records_nothing(world):
 
 def test_it_records_who_moved_what_and_when(world):
     p = world.placement
-    p.move(Status.SHORTLISTED, user=world.member)
-    p.move(Status.PITCHED, user=world.member)
-    p.move(Status.DECLINED, actor=ActorKind.REPLY, note="Je ne mange pas de yaourt")
+    ledger.move(p, Status.SHORTLISTED, user=world.member)
+    ledger.move(p, Status.PITCHED, user=world.member)
+    ledger.move(p, Status.DECLINED, actor=ActorKind.REPLY, note="Je ne mange pas de yaourt")
     events = list(p.events.all())
     assert [(e.from_status, e.to_status) for e in events] == [
         (Status.CANDIDATE, Status.SHORTLISTED),

@@ -21,7 +21,9 @@ from ambassade.blogs.models import Blogger, BloggerEmail
 from ambassade.campaigns.models import ActorKind
 from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import read_reply_token
+from ambassade.logistics import ledger
 
+from .links import scrub
 from .mailparse import InboundMail, parse
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
 
@@ -131,7 +133,7 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
         organisation_id=organisation_id, placement=original.placement if original else None,
         direction=Direction.INBOUND, kind=kind, status=MessageStatus.RECEIVED, message_id=mail.message_id[:300],
         in_reply_to=mail.in_reply_to[:300], references=" ".join(mail.references)[:5000],
-        from_address=mail.from_address[:320], subject=mail.subject or "(sans objet)", body_text=mail.text,
+        from_address=mail.from_address[:320], subject=mail.subject or "(sans objet)", body_text=scrub(mail.text),
         received_at=now, error=" ; ".join(notes)[:2000],
         # Auto-replies and bounces are information, not something to answer.
         answered_at=now if kind != MessageKind.REPLY else None,
@@ -148,7 +150,7 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
             last_heard_at=now)
         placement = original.placement
         if can_move(placement.status, Status.REPLIED) and placement.status in (Status.PITCHED, Status.NO_ANSWER):
-            placement.move(Status.REPLIED, actor=ActorKind.REPLY, note=(mail.subject or "")[:200])
+            ledger.move(placement, Status.REPLIED, actor=ActorKind.REPLY, note=(mail.subject or "")[:200])
         Message.objects.cancel_pending(placement, REPLY_RECEIVED)
     # An unmatched reply stays in the "à répondre" list with its note, for a person to file.
     return inbound
