@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from ambassade.campaigns.models import ActorKind, IllegalTransition
-from ambassade.campaigns.status import TRANSITIONS, Status, can_move, funnel_counts
+from ambassade.campaigns.status import TRANSITIONS, Status, can_move
 from ambassade.logistics import ledger
 
 pytestmark = pytest.mark.django_db
@@ -43,14 +43,6 @@ def test_it_allows_opt_out_from_anywhere_and_nothing_after():
     assert TRANSITIONS[Status.OPTED_OUT] == frozenset()
     assert not can_move(Status.PUBLISHED, Status.PITCHED)
     assert not can_move(Status.DECLINED, Status.ACCEPTED)
-
-
-def test_it_counts_the_funnel_by_stages_reached():
-    counts = {stage: n for stage, _label, n in funnel_counts(
-        [Status.PUBLISHED, Status.DECLINED, Status.SHIPPED, Status.CANDIDATE])}
-    assert counts[Status.SHORTLISTED] == 3
-    assert counts[Status.ACCEPTED] == 2
-    assert counts[Status.PUBLISHED] == 1
 
 
 def test_it_refuses_an_illegal_move_from_the_board(client, world):

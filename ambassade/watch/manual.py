@@ -49,7 +49,7 @@ def blog_for_url(organisation, url: str):
 def _named_on_page(html: str, lexicon) -> bool:
     """Whether the whole page (menus and sidebars included) names one of the terms."""
     try:
-        text = lxml_html.fromstring(html).text_content()
+        text = " ".join(lxml_html.fromstring(html).itertext())  # "<li>A</li><li>B</li>" is two words
     except (ValueError, etree.ParserError):
         text = re.sub(r"<[^>]+>", " ", html)
     return bool(lexicon.find(fold(text)))
