@@ -27,8 +27,8 @@ from ambassade.accounts.links import create_link
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail
 from ambassade.campaigns.models import ActorKind, Client, Operation, Placement
 from ambassade.campaigns.status import Status
-from ambassade.imports.models import ImportJob
 from ambassade.farm.demo_data import CLIENT_USER, DEMO_USER, load_demo
+from ambassade.imports.models import ImportJob
 from ambassade.lib.http import FetchResult
 from ambassade.logistics import ledger
 from ambassade.logistics.models import Product, Shipment, Supply
