@@ -38,6 +38,8 @@ from ambassade.reports.exports import render
 from ambassade.watch.coverage import ONLY_AROUND, record_coverage
 from ambassade.watch.models import Coverage, CoverageStatus, Post
 
+from .conftest import as_sent
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -439,3 +441,16 @@ def test_stored_mails_hold_placeholders_and_the_migration_scrubs_old_ones(world)
     import_module("ambassade.outreach.migrations.0004_scrub_live_links").scrub(apps, None)
     message.refresh_from_db()
     assert message.body_text == "Votre page : [lien personnel]\nStop : [lien de désinscription]"
+
+
+def test_the_cm_resends_a_personal_link_without_ever_seeing_it(client, world):
+    client.force_login(world.member)
+    page = client.get(reverse("blogger_detail", args=[world.blogger.pk])).content.decode()
+    assert "Lui renvoyer le lien de sa page" in page and not BLOGGER_LINK.search(page)
+    client.post(reverse("blogger_send_link", args=[world.blogger.pk]))
+    mail = Message.objects.get(step="page_link")
+    assert "[lien personnel]" in mail.body_text and not BLOGGER_LINK.search(mail.body_text)
+    token = re.search(r"/b/([^/\s]+)/", as_sent(mail)).group(1)
+    assert Browser().get(reverse("portal", args=[token])).status_code == 200
+    client.force_login(world.viewer)
+    assert client.post(reverse("blogger_send_link", args=[world.blogger.pk])).status_code == 403

@@ -23,3 +23,20 @@ def queue_consent_request(blogger) -> Message | None:
         organisation=blogger.organisation, direction=Direction.OUTBOUND, kind=MessageKind.OTHER, step="consent",
         status=MessageStatus.QUEUED, to_address=address.address, send_after=timezone.now(),
         subject=f"Souhaitez-vous rester en contact avec {blogger.organisation.name} ?", body_text=body)
+
+
+def queue_page_link(blogger) -> Message | None:
+    """The CM re-sends a person their page: the link is minted when the mail leaves, never shown to the CM."""
+    address = blogger.primary_email
+    if address is None or blogger.opted_out_at or blogger.erased_at:
+        return None
+    sender = mail_settings(blogger.organisation)
+    body = (f"Bonjour {blogger.first_name or blogger.pseudonym},\n\n"
+            f"Voici le lien vers votre page chez {blogger.organisation.name} : vos propositions, vos colis, un "
+            f"article à nous signaler, vos préférences et vos données.\n{PERSONAL}\n\n"
+            f"{sender.signature or sender.from_name}\n\n"
+            f"Pour ne plus recevoir de messages de notre part : {OPT_OUT}\n")
+    return Message.objects.create(
+        organisation=blogger.organisation, direction=Direction.OUTBOUND, kind=MessageKind.OTHER, step="page_link",
+        status=MessageStatus.QUEUED, to_address=address.address, send_after=timezone.now(),
+        subject=f"Votre page chez {blogger.organisation.name}", body_text=body)
