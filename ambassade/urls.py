@@ -33,6 +33,7 @@ urlpatterns = [
     path("reglages/mail/", outreach.mail_settings_edit, name="mail_settings"),
     path("a-repondre/", outreach.to_answer, name="to_answer"),
     path("placements/<int:pk>/conversation/", outreach.conversation, name="conversation"),
+    path("mails/<int:pk>/retirer/", outreach.message_cancel, name="message_cancel"),
     path("placements/<int:pk>/colis/", logistics.placement_parcels, name="placement_parcels"),
     path("colis/<str:token>/", logistics.parcel_receipt, name="parcel_receipt"),
     path("placements/<int:pk>/reponse/", outreach.answer, name="answer"),

@@ -313,7 +313,7 @@ def test_a_client_viewer_sees_only_its_clients_messages(world):
 
 # --- A client viewer walks everything -----------------------------------------------------------------
 
-ID_ROUTES = {"imports": ImportJob, "operations": Operation, "placements": Placement, "clients": Client, "blogs": Blog,
+ID_ROUTES = {"imports": ImportJob, "mails": Message, "operations": Operation, "placements": Placement, "clients": Client, "blogs": Blog,
              "blogueurs": Blogger, "produits": Product, "articles": Coverage}
 BLOGGER_LINK = re.compile(r"/(b|opposition|colis)/[A-Za-z0-9._:~-]{8,}")
 

@@ -182,6 +182,11 @@ class Placement(models.Model):
         return event.at if event else None
 
     @property
+    def awaits_decision(self) -> bool:
+        """The blogger's answer is still to be filed as accepted or declined."""
+        return can_move(self.status, Status.ACCEPTED)
+
+    @property
     def allowed_moves(self) -> list[tuple[str, str]]:
         """(status, label) pairs this placement may move to, in funnel order."""
         targets = TRANSITIONS.get(self.status, frozenset())

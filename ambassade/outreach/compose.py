@@ -18,7 +18,7 @@ from ambassade.campaigns.models import Placement
 from ambassade.watch.models import Post
 
 from .links import OPT_OUT, PERSONAL
-from .lint import Problem, lint, near_duplicates
+from .lint import Problem, lint, near_duplicates, shared_notes
 from .models import (
     Direction,
     MailSettings,
@@ -189,6 +189,11 @@ def draft(placement: Placement, template: Template, note: str = "") -> Draft:
 
 def draft_batch(placements: list[Placement], template: Template, notes: dict[int, str]) -> list[Draft]:
     drafts = [draft(p, template, notes.get(p.pk, "")) for p in placements]
+    for group in shared_notes({d.placement.pk: notes.get(d.placement.pk, "") for d in drafts}):
+        for d in drafts:
+            if d.placement.pk in group:
+                d.problems.append(Problem("shared_note", f"la même note personnelle pour {len(group)} personnes : "
+                                                         "une note dit ce qui vous a donné envie d'écrire à celle-ci"))
     bodies = {d.placement.pk: d.rendered.text for d in drafts if d.rendered}
     for group in near_duplicates(bodies):
         for d in drafts:
@@ -196,6 +201,15 @@ def draft_batch(placements: list[Placement], template: Template, notes: dict[int
                 d.problems.append(Problem("near_duplicate", f"{len(group)} mails quasi identiques dans cet envoi : "
                                                             "ajoutez une note personnelle à chacun"))
     return drafts
+
+
+PITCH_PENDING_OR_SENT = [MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.UNCERTAIN, MessageStatus.SENT]
+
+
+def has_pitch(placement: Placement) -> bool:
+    """A first contact is waiting to leave, is being handed over, or has left."""
+    return Message.objects.filter(placement=placement, direction=Direction.OUTBOUND, kind=MessageKind.PITCH,
+                                  status__in=PITCH_PENDING_OR_SENT).exists()
 
 
 def queue(drafts: list[Draft], *, kind=MessageKind.PITCH, step: str = "pitch", reply_to: Message | None = None,
@@ -206,6 +220,8 @@ def queue(drafts: list[Draft], *, kind=MessageKind.PITCH, step: str = "pitch", r
     for d in drafts:
         if not d.ok:
             continue
+        if kind == MessageKind.PITCH and has_pitch(d.placement):
+            continue  # one first contact per person: a second click never queues a second pitch
         operation = d.placement.operation
         queued.append(Message.objects.create(
             placement=d.placement, organisation=operation.organisation, direction=Direction.OUTBOUND, kind=kind,

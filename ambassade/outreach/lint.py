@@ -33,6 +33,28 @@ def greeting(text: str) -> str:
     return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
+def template_problems(kind_is_personal: bool, body: str) -> list[Problem]:
+    """What a template must not say, before any mail is drawn from it: a generic opening, or none
+    that names the person (`{{ prenom }}` in its first line)."""
+    first = greeting(body)
+    problems = []
+    if _GENERIC.search(fold(first).text):
+        problems.append(Problem("generic_greeting", f"formule générique : « {first[:60]} » — écrivez à la personne"))
+    if kind_is_personal and "prenom" not in used_variables(first):
+        problems.append(Problem("name_missing", "la première ligne doit nommer la personne : {{ prenom }}"))
+    return problems
+
+
+def shared_notes(notes: dict[object, str]) -> list[list[object]]:
+    """Keys that share one personal note: the same "personal" line to several people is a mass mailing."""
+    by_note: dict[str, list[object]] = {}
+    for key, note in notes.items():
+        folded = " ".join(fold(note).text.split())
+        if folded:
+            by_note.setdefault(folded, []).append(key)
+    return [keys for keys in by_note.values() if len(keys) > 1]
+
+
 def lint(rendered: Rendered, *, sources: tuple[str, ...], values: dict[str, str], first_name: str,
          note_required: bool, first_contact: bool, notice: dict[str, str]) -> list[Problem]:
     problems = []

@@ -1,5 +1,7 @@
 """Outreach pages: writing to the shortlist, the follow-up rules' day, conversations, the opt-out link."""
 
+import uuid
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
@@ -15,8 +17,9 @@ from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import read_opt_out_token
 from ambassade.logistics import ledger
 
-from .compose import draft_batch, queue, templates_for
+from .compose import PITCH_PENDING_OR_SENT, draft_batch, queue, templates_for
 from .followups import plan
+from .lint import template_problems
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, TemplateKind
 from .optout import opt_out_everywhere
 from .render import VARIABLES, RenderError, unknown_variables
@@ -38,8 +41,11 @@ def operation_mail(request, pk):
     operation = _operation(request, pk)
     templates = templates_for(operation)
     pitch = templates[TemplateKind.PITCH]
-    placements = list(operation.placements.filter(status__in=READY).select_related("blog", "operation",
-                                                                                   "operation__organisation"))
+    pitched = Message.objects.filter(kind=MessageKind.PITCH, direction=Direction.OUTBOUND,
+                                     status__in=PITCH_PENDING_OR_SENT).values("placement")
+    # Once a pitch waits in the queue, the person leaves "Premiers contacts": no second pitch by mistake.
+    placements = list(operation.placements.filter(status__in=READY).exclude(pk__in=pitched)
+                      .select_related("blog", "operation", "operation__organisation"))
     notes = _notes(request.POST)
     drafts = draft_batch(placements, pitch, notes)
     if request.method == "POST" and request.POST.get("action") == "queue":
@@ -57,10 +63,39 @@ def operation_mail(request, pk):
         return redirect("operation_mail", pk=operation.pk)
     sent = (Message.objects.filter(placement__operation=operation).select_related("placement__blog")
             .order_by("-created_at")[:50])
+    waiting = (Message.objects.filter(placement__operation=operation, direction=Direction.OUTBOUND,
+                                      status=MessageStatus.QUEUED).select_related("placement__blog")
+               .order_by("send_after"))
+    edited = request.session.pop("template_draft", {})
     return render(request, "outreach/operation_mail.html", {
-        "operation": operation, "templates": [templates[k] for k in TemplateKind.values], "drafts": drafts,
-        "variables": VARIABLES, "sent": sent, "notes": notes,
+        "operation": operation, "templates": [_with_draft(templates[k], edited) for k in TemplateKind.values],
+        "drafts": drafts, "variables": VARIABLES, "sent": sent, "notes": notes, "waiting": waiting,
     })
+
+
+def _with_draft(template, edited: dict):
+    """The template as the CM last typed it when a save was refused: their text is never thrown away."""
+    if template.kind in edited:
+        template.subject, template.body_text = edited[template.kind]["subject"], edited[template.kind]["body_text"]
+        template.refused = edited[template.kind]["errors"]
+    return template
+
+
+@staff_view(edit=True, agency=True)
+def message_cancel(request, pk):
+    """Take a mail out of the queue before it leaves (never one already handed to the SMTP server)."""
+    message = get_scoped_or_404(Message.objects.for_membership(request.membership), pk=pk)
+    if request.method == "POST":
+        taken = Message.objects.filter(pk=message.pk, status=MessageStatus.QUEUED, handed_at__isnull=True).update(
+            status=MessageStatus.CANCELLED, error=_("retiré de la file par %(who)s") % {
+                "who": request.user.get_full_name() or request.user.username})
+        if taken:
+            messages.success(request, _("Mail retiré de la file : il ne partira pas."))
+        else:
+            messages.error(request, _("Trop tard : ce mail est déjà parti ou en cours d'envoi."))
+    if message.placement_id:
+        return redirect("operation_mail", pk=message.placement.operation_id)
+    return redirect("followups")
 
 
 @staff_view(edit=True, agency=True)
@@ -70,16 +105,22 @@ def template_edit(request, pk, kind):
         raise Http404
     template = templates_for(operation)[kind]
     subject, body = request.POST.get("subject", "").strip(), request.POST.get("body_text", "")
+    errors = []
     try:
         unknown = unknown_variables(subject, body)
+        if unknown:
+            errors.append(_("Variable inconnue : %(v)s") % {"v": ", ".join(sorted(unknown))})
     except RenderError as error:
-        messages.error(request, str(error))
-        return redirect("operation_mail", pk=operation.pk)
-    if unknown:
-        messages.error(request, _("Variable inconnue : %(v)s") % {"v": ", ".join(sorted(unknown))})
-        return redirect("operation_mail", pk=operation.pk)
+        errors.append(str(error))
     if not subject or not body.strip():
-        messages.error(request, _("L'objet et le texte sont obligatoires."))
+        errors.append(_("L'objet et le texte sont obligatoires."))
+    errors += [p.message for p in template_problems(True, body)]
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        # Refused, but kept: the page shows the text as typed, with what to change.
+        request.session["template_draft"] = {kind: {"subject": subject[:300], "body_text": body[:20000],
+                                                    "errors": errors}}
         return redirect("operation_mail", pk=operation.pk)
     template.subject, template.body_text = subject[:300], body
     template.note_required = bool(request.POST.get("note_required"))
@@ -121,7 +162,8 @@ def conversation(request, pk):
     placement = get_scoped_or_404(Placement.objects.for_membership(request.membership)
                                   .select_related("operation", "blog"), pk=pk)
     thread = placement.messages.exclude(status=MessageStatus.DRAFT).order_by("created_at")
-    return render(request, "outreach/_conversation.html", {"placement": placement, "thread": thread})
+    return render(request, "outreach/_conversation.html", {"placement": placement, "thread": thread,
+                                                           "answer_key": uuid.uuid4()})
 
 
 @staff_view(edit=True, agency=True)
@@ -134,6 +176,10 @@ def answer(request, pk):
     decision = request.POST.get("decision", "")
     reason = request.POST.get("reason", "").strip()[:300]
     text = request.POST.get("text", "").strip()
+    key = _key(request.POST.get("key", ""))
+    if key and Message.objects.filter(**key).exists() or decision and decision == placement.status:
+        messages.info(request, _("Déjà fait : ce formulaire avait déjà été envoyé."))
+        return redirect("operation_detail", pk=placement.operation_id)
     with transaction.atomic():
         if decision in (Status.ACCEPTED, Status.DECLINED) and can_move(placement.status, decision):
             try:
@@ -145,14 +191,14 @@ def answer(request, pk):
             messages.error(request, _("Ce changement n'est pas possible depuis « %(s)s ».") % {
                 "s": placement.get_status_display()})
         if text:
-            _queue_answer(placement, text)
+            _queue_answer(placement, text, key)
         Message.objects.filter(placement=placement).to_answer().update(answered_at=timezone.now(),
                                                                         answered_by=request.user)
     messages.success(request, _("Réponse traitée."))
     return redirect("operation_detail", pk=placement.operation_id)
 
 
-def _queue_answer(placement: Placement, text: str) -> None:
+def _queue_answer(placement: Placement, text: str, key: dict) -> None:
     last = placement.messages.filter(direction=Direction.INBOUND).order_by("-received_at").first()
     sent = placement.messages.filter(direction=Direction.OUTBOUND, status=MessageStatus.SENT).order_by("-sent_at").first()
     address = (last.from_address if last else "") or (sent.to_address if sent else "")
@@ -163,8 +209,16 @@ def _queue_answer(placement: Placement, text: str) -> None:
         placement=placement, organisation=placement.operation.organisation, direction=Direction.OUTBOUND,
         kind=MessageKind.ANSWER, status=MessageStatus.QUEUED, to_address=address,
         subject=subject if subject.lower().startswith("re") else f"Re : {subject}", body_text=text,
-        send_after=timezone.now(), in_reply_to=last.message_id if last else "",
+        send_after=timezone.now(), in_reply_to=last.message_id if last else "", **key,
         references=" ".join(filter(None, [last.references, last.message_id])) if last else "")
+
+
+def _key(key: str) -> dict:
+    """The form's one-time key becomes the mail's idempotency key: a second submit finds it."""
+    try:
+        return {"idempotency_key": uuid.UUID(key)}
+    except ValueError:
+        return {}
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without any form of ours

@@ -1,0 +1,103 @@
+"""Le quotidien du CM: no double mail, no dead end, nothing the CM typed thrown away."""
+
+import re
+import uuid
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ambassade.campaigns.status import Status
+from ambassade.logistics import ledger
+from ambassade.outreach.inbox import receive
+from ambassade.outreach.models import Message, MessageKind, MessageStatus, Template, TemplateKind
+
+from .test_outreach_mail import FIXTURES, eml, shortlisted, yogurt  # noqa: F401
+
+NOTE = "Votre goûter d'anniversaire m'a donné envie d'écrire."
+
+
+def test_a_queued_pitch_leaves_the_list_and_a_second_click_never_queues_a_second_one(client, world):
+    operation = yogurt(world)
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    url = reverse("operation_mail", args=[operation.pk])
+    client.force_login(world.member)
+    form = {"action": "queue", "send": [lea.pk], f"note-{lea.pk}": NOTE}
+    client.post(url, form)
+    page = client.get(url).content.decode()
+    assert f'id="draft-{lea.pk}"' not in page  # no longer under "Premiers contacts"
+    assert "En file d'envoi" in page and "Retirer de la file" in page
+    client.post(url, form)  # the same form again, from a stale tab
+    assert Message.objects.filter(placement=lea, kind=MessageKind.PITCH).count() == 1
+
+
+def test_a_queued_mail_can_be_taken_out_until_it_is_handed_over(client, world):
+    operation = yogurt(world)
+    lea, julie = shortlisted(world, operation, ["Lea", "Julie"])
+    client.force_login(world.member)
+    client.post(reverse("operation_mail", args=[operation.pk]),
+                {"action": "queue", "send": [lea.pk, julie.pk], f"note-{lea.pk}": NOTE,
+                 f"note-{julie.pk}": "Votre tarte aux poires m'a donné faim."})
+    first, second = Message.objects.order_by("pk")
+    client.post(reverse("message_cancel", args=[first.pk]))
+    first.refresh_from_db()
+    assert first.status == MessageStatus.CANCELLED and "retiré de la file" in first.error
+    Message.objects.filter(pk=second.pk).update(handed_at=timezone.now(), status=MessageStatus.SENDING)
+    client.post(reverse("message_cancel", args=[second.pk]))
+    second.refresh_from_db()
+    assert second.status == MessageStatus.SENDING  # already with the SMTP server: never "cancelled" behind it
+    # Cancelled, Lea is back among the first contacts, to be written to again when the CM wants.
+    assert f'id="draft-{lea.pk}"' in client.get(reverse("operation_mail", args=[operation.pk])).content.decode()
+    client.force_login(world.viewer)
+    assert client.post(reverse("message_cancel", args=[second.pk])).status_code == 403
+
+
+def test_the_same_personal_note_for_two_people_is_a_mass_mailing(client, world):
+    operation = yogurt(world)
+    lea, julie = shortlisted(world, operation, ["Lea", "Julie"])
+    client.force_login(world.member)
+    client.post(reverse("operation_mail", args=[operation.pk]),
+                {"action": "queue", "send": [lea.pk, julie.pk], f"note-{lea.pk}": NOTE, f"note-{julie.pk}": NOTE})
+    assert not Message.objects.exists()
+    page = client.post(reverse("operation_mail", args=[operation.pk]),
+                       {"action": "check", f"note-{lea.pk}": NOTE, f"note-{julie.pk}": NOTE}).content.decode()
+    assert "la même note personnelle pour 2 personnes" in page
+
+
+def test_a_refused_template_keeps_the_cms_text_and_a_generic_opening_is_refused(client, world):
+    operation = yogurt(world)
+    client.force_login(world.member)
+    url = reverse("template_edit", args=[operation.pk, TemplateKind.PITCH])
+    typed = "Bonjour {{ prenom }},\n\nVoici votre code : {{ code_promo }}\n\n{{ note }}\n{{ mentions }}"
+    client.post(url, {"subject": "Pour {{ blog }}", "body_text": typed})
+    assert "code_promo" not in Template.objects.get(operation=operation, kind=TemplateKind.PITCH).body_text
+    page = client.get(reverse("operation_mail", args=[operation.pk])).content.decode()
+    assert "Variable inconnue : code_promo" in page and "Voici votre code : {{ code_promo }}" in page
+    for opening in ("Chère blogueuse,\n\n{{ note }}\n{{ mentions }}", "Bonjour,\n\n{{ note }}\n{{ mentions }}"):
+        client.post(url, {"subject": "Pour {{ blog }}", "body_text": opening})
+        saved = Template.objects.get(operation=operation, kind=TemplateKind.PITCH).body_text
+        assert saved != opening
+    page = client.get(reverse("operation_mail", args=[operation.pk])).content.decode()
+    assert "{{ prenom }}" in page and "la première ligne doit nommer la personne" in page
+
+
+def test_the_reply_form_acts_once_and_offers_no_decision_once_decided(client, world):
+    operation = yogurt(world)
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    ledger.move(lea, Status.PITCHED)
+    sent = Message.objects.create(placement=lea, organisation=world.org_a, to_address="lea@lea.example",
+                                  subject="Proposition", body_text="…", status=MessageStatus.SENT,
+                                  message_id="<pitch-1@plume.example>", sent_at=timezone.now())
+    receive(world.org_a.pk, eml("reply_quoted.eml", **{"from": "lea@lea.example", "to": "claire@plume.example",
+                                                        "in_reply_to": sent.message_id}))
+    client.force_login(world.member)
+    thread = client.get(reverse("conversation", args=[lea.pk])).content.decode()
+    key = re.search(r'name="key" value="([^"]+)"', thread).group(1)
+    uuid.UUID(key)
+    form = {"decision": "accepted", "text": "Merci Léa, le colis part demain !", "key": key}
+    client.post(reverse("answer", args=[lea.pk]), form)
+    client.post(reverse("answer", args=[lea.pk]), form)  # a double click, or the back button
+    assert Message.objects.filter(kind=MessageKind.ANSWER).count() == 1
+    lea.refresh_from_db()
+    assert lea.status == Status.ACCEPTED and lea.events.filter(to_status=Status.ACCEPTED).count() == 1
+    thread = client.get(reverse("conversation", args=[lea.pk])).content.decode()
+    assert 'value="accepted"' not in thread and 'value="declined"' not in thread
