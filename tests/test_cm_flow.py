@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -101,3 +102,24 @@ def test_the_reply_form_acts_once_and_offers_no_decision_once_decided(client, wo
     assert lea.status == Status.ACCEPTED and lea.events.filter(to_status=Status.ACCEPTED).count() == 1
     thread = client.get(reverse("conversation", args=[lea.pk])).content.decode()
     assert 'value="accepted"' not in thread and 'value="declined"' not in thread
+
+
+def test_the_post_a_pitch_cites_is_on_the_brief_and_never_the_bloggers_review_of_our_product(world):
+    from ambassade.outreach.compose import relevant_post
+    from ambassade.watch.models import Post
+
+    operation = yogurt(world)
+    operation.keywords = ["goûter", "yaourt"]
+    operation.save()
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    lea.selection_score = {}
+    now = timezone.now()
+    Post.objects.filter(blog=lea.blog).delete()
+    for i, title in enumerate([f"{operation.product_names[0]} de {operation.brand} : mon avis",
+                               "Mon nouveau vélo électrique"]):
+        Post.objects.create(blog=lea.blog, guid=f"p{i}", url=f"https://lea.example/{i}", title=title,
+                            excerpt=title, published_at=now - timedelta(days=i))
+    assert relevant_post(lea) is None  # neither our product's review nor a bicycle
+    Post.objects.create(blog=lea.blog, guid="p9", url="https://lea.example/9", title="Goûter maison au yaourt",
+                        excerpt="Un goûter simple", published_at=now - timedelta(days=20))
+    assert relevant_post(lea).title == "Goûter maison au yaourt"

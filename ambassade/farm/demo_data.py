@@ -193,6 +193,13 @@ def _article(placement, index: int, at, user) -> None:
     ledger.move(placement, S.PUBLISHED, actor="article", note=post.url, at=at)
 
 
+# Each operation's own reason to write (a face cream is not pitched with "your snack ideas").
+DEMO_NOTES = {
+    "Laiterie Delacour": "J'ai adoré vos idées de goûters pour les mercredis après-midi.",
+    "Maison Azur": "Votre routine du soir, simple et sans chichis, m'a donné envie de vous écrire.",
+    "": "Votre blog m'a donné envie de vous écrire.",
+}
+
 REPLIES = [
     "Bonjour Claire,\n\nAvec plaisir ! Le goûter, c'est sacré chez nous. Vous pouvez envoyer le colis à l'adresse "
     "indiquée sur le blog.\n\nBelle journée",
@@ -209,11 +216,10 @@ def _conversations(operation) -> None:
         events = {e.to_status: e.at for e in placement.events.all()}
         if S.PITCHED not in events:
             continue
-        mail = draft(placement, pitch, note="J'ai adoré vos idées de goûters pour les mercredis après-midi.")
+        mail = draft(placement, pitch, note=DEMO_NOTES.get(operation.client.name, DEMO_NOTES[""]))
         if mail.rendered is None or mail.address is None:
             continue
-        # The demo is loaded before the veille has read any post: the history says "your blog" instead.
-        body = mail.rendered.text.replace("J'ai lu votre billet «  » ()", "Je lis votre blog depuis longtemps,")
+        body = mail.rendered.text
         sent = Message.objects.create(
             placement=placement, organisation=operation.organisation, kind=MessageKind.PITCH, step="pitch",
             status=MessageStatus.SENT, to_address=mail.address.address, subject=mail.rendered.subject,

@@ -34,7 +34,8 @@ DEFAULTS = {
     TemplateKind.PITCH: (
         "{{ produit }} : une proposition pour {{ blog }}",
         "Bonjour {{ prenom }},\n\n"
-        "J'ai lu votre billet « {{ billet_titre }} » ({{ billet_url }}) et c'est pour cela que je vous écris.\n\n"
+        "{% if billet_titre %}J'ai lu votre billet « {{ billet_titre }} » ({{ billet_url }}) et c'est pour cela que "
+        "je vous écris.\n\n{% endif %}"
         "{{ note }}\n\n"
         "Pour {{ marque }}, nous aimerions vous faire découvrir {{ produit }}, sans aucune obligation d'en parler. "
         "Si l'envie vous prend d'écrire, vous restez libre de votre avis.\n\n"
@@ -94,18 +95,26 @@ def recipient(placement: Placement) -> tuple[Blogger | None, BloggerEmail | None
 
 
 def relevant_post(placement: Placement) -> Post | None:
-    """A recent post of the blog on the brief's subject: the targeting's matched words pick it."""
-    matched = set((placement.selection_score or {}).get("matched", []))
-    posts = list(Post.objects.filter(blog=placement.blog, published_at__gte=timezone.now() - timedelta(days=120))
-                 .order_by("-published_at")[:30])
-    if matched:
-        from ambassade.targeting.text import terms
+    """A recent post of the blog on the brief's subject, or None: never the blogger's own post about
+    this brand (citing their review of our product to pitch that product reads as a form letter),
+    never just the latest post whatever its subject ("your bicycle review is why I write")."""
+    from ambassade.targeting.text import terms
+    from ambassade.watch.detect.analyze import lexicon_for
+    from ambassade.watch.detect.normalize import fold
 
-        scored = [(len(matched & set(terms(f"{p.title} {p.excerpt}"))), p) for p in posts]
-        best = max(scored, key=lambda sp: sp[0], default=(0, None))
-        if best[0]:
-            return best[1]
-    return posts[0] if posts else None
+    operation = placement.operation
+    matched = set((placement.selection_score or {}).get("matched", [])) or set(
+        terms(" ".join([operation.brief, operation.product_description, *operation.keywords])))
+    ours = lexicon_for(operation.brand, operation.product_names, operation.aliases)
+    posts = Post.objects.filter(blog=placement.blog, published_at__gte=timezone.now() - timedelta(days=120))
+    scored = []
+    for post in posts.order_by("-published_at")[:30]:
+        text = f"{post.title} {post.excerpt}"
+        if ours.find(fold(text)):
+            continue
+        scored.append((len(matched & set(terms(text))), post))
+    best = max(scored, key=lambda sp: sp[0], default=(0, None))
+    return best[1] if best[0] else None
 
 
 def notice(placement: Placement, blogger: Blogger, organisation, link: str) -> tuple[str, dict[str, str]]:

@@ -19,6 +19,8 @@ GENERIC_GREETINGS = [
     r"a qui de droit", r"dear (blogger|sir|madam)", r"hello everyone", r"cher(e)? partenaire",
 ]
 _GENERIC = re.compile(r"^\W*(" + "|".join(GENERIC_GREETINGS) + r")\b")
+_GUARDED = re.compile(r"{%-?\s*if\s+(\w+)\s*-?%}(.*?){%-?\s*endif\s*-?%}", re.S)
+_PRINTED = re.compile(r"{{-?\s*(\w+)")
 NEAR_DUPLICATE = 0.8  # share of 5-word shingles two bodies have in common
 NEAR_DUPLICATE_GROUP = 3  # this many near-identical bodies in one batch is a mass mailing
 
@@ -62,7 +64,10 @@ def lint(rendered: Rendered, *, sources: tuple[str, ...], values: dict[str, str]
     if unknown:
         problems.append(Problem("unknown_variable", "variable inconnue : " + ", ".join(sorted(unknown))))
     used = set().union(*(used_variables(s) for s in sources))
-    for name in sorted(used & set(values)):
+    # Inside "{% if billet_titre %}…{% endif %}" a variable may be empty: the whole sentence goes.
+    tested = {name for s in sources for test, inner in _GUARDED.findall(s)
+              for name in (test, *_PRINTED.findall(inner))}
+    for name in sorted(used & set(values) - tested):
         if not str(values[name]).strip() and name != "note":
             problems.append(Problem("empty_variable", f"« {name} » est vide pour cette personne"))
     if note_required and not str(values.get("note", "")).strip():
