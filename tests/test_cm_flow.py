@@ -123,3 +123,43 @@ def test_the_post_a_pitch_cites_is_on_the_brief_and_never_the_bloggers_review_of
     Post.objects.create(blog=lea.blog, guid="p9", url="https://lea.example/9", title="Goûter maison au yaourt",
                         excerpt="Un goûter simple", published_at=now - timedelta(days=20))
     assert relevant_post(lea).title == "Goûter maison au yaourt"
+
+
+def test_public_holidays_are_not_working_days():
+    from zoneinfo import ZoneInfo
+
+    from ambassade.outreach.calendar import Window, add_working_days
+
+    paris = ZoneInfo("Europe/Paris")
+    ascension = timezone.datetime(2026, 5, 14, 10, tzinfo=paris)  # a Thursday
+    assert Window().next_open(ascension) == timezone.datetime(2026, 5, 15, 9, tzinfo=paris)
+    # Thursday 30 April + 2 working days: 1 May is a holiday, then the weekend: Tuesday 5 May.
+    assert add_working_days(timezone.datetime(2026, 4, 30, 10, tzinfo=paris), 2).date().isoformat() == "2026-05-05"
+
+
+def test_wider_sending_hours_apply_to_mails_already_queued_and_send_mail_says_what_waits(client, world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    operation = yogurt(world)
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    tomorrow = timezone.now() + timedelta(days=1)
+    Message.objects.create(placement=lea, organisation=world.org_a, kind=MessageKind.PITCH, to_address="lea@lea.example",
+                           subject="x", body_text="y", status=MessageStatus.QUEUED, send_after=tomorrow)
+    out = StringIO()
+    call_command("send_mail", stdout=out)
+    assert "1 en file d'attente ; prochain envoi possible le" in out.getvalue()
+    client.force_login(world.owner)
+    from django.forms.models import model_to_dict
+
+    from ambassade.outreach.compose import mail_settings
+    from ambassade.outreach.forms import MailSettingsForm
+
+    current = model_to_dict(mail_settings(world.org_a), fields=MailSettingsForm.Meta.fields)
+    fields = {k: v for k, v in current.items() if v is not None and v is not False}
+    fields.update({"send_from_hour": "0", "send_until_hour": "24", "send_weekends": "on",
+                   "from_name": "Claire", "from_address": "claire@plume.example"})
+    response = client.post(reverse("mail_settings"), fields)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Message.objects.get().send_after <= timezone.now()

@@ -1,13 +1,27 @@
 """When a mail may leave: working days, quiet hours, the blogger's cadence. Pure.
 
 All times are aware datetimes in the organisation's time zone; nobody gets a
-pitch at 22:00 or on a Sunday unless the organisation says so.
+pitch at 22:00, on a Sunday or on a French public holiday (1er mai, Ascension,
+lundi de Pentecôte…) unless the organisation sends on weekends.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
 
 CADENCE_DAYS = {"any": 0, "monthly": 30, "quarterly": 91}
+
+
+@lru_cache(maxsize=16)
+def _french_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("FR", years=year))
+
+
+def working_day(day: date) -> bool:
+    """Monday to Friday, and not a public holiday in (metropolitan) France."""
+    return day.weekday() < 5 and day not in _french_holidays(day.year)
 
 
 @dataclass(frozen=True)
@@ -17,7 +31,7 @@ class Window:
     weekends: bool = False
 
     def open_at(self, moment: datetime) -> bool:
-        if not self.weekends and moment.weekday() >= 5:
+        if not self.weekends and not working_day(moment.date()):
             return False
         return self.from_hour <= moment.hour < self.until_hour
 
@@ -31,19 +45,19 @@ class Window:
         candidate = datetime.combine(day.date(), time(self.from_hour), tzinfo=moment.tzinfo)
         if candidate < moment:
             candidate = moment
-        while not self.weekends and candidate.weekday() >= 5:
+        while not self.weekends and not working_day(candidate.date()):
             candidate = datetime.combine(candidate.date() + timedelta(days=1), time(self.from_hour),
                                          tzinfo=moment.tzinfo)
         return candidate
 
 
 def add_working_days(moment: datetime, days: int) -> datetime:
-    """`days` working days (Monday to Friday) after `moment`, same time of day."""
+    """`days` working days (Monday to Friday, public holidays skipped) after `moment`, same time of day."""
     result = moment
     remaining = days
     while remaining > 0:
         result += timedelta(days=1)
-        if result.weekday() < 5:
+        if working_day(result.date()):
             remaining -= 1
     return result
 

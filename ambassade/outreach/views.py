@@ -246,6 +246,10 @@ def mail_settings_edit(request):
     if request.method == "POST" and form.is_valid():
         form.instance.organisation = request.membership.organisation
         form.save()
+        # Mails parked until the old opening hour are weighed again under the new hours at once.
+        Message.objects.filter(organisation=request.membership.organisation, direction=Direction.OUTBOUND,
+                               status=MessageStatus.QUEUED, send_after__gt=timezone.now()).update(
+            send_after=timezone.now())
         messages.success(request, _("Réglages d'envoi enregistrés."))
         return redirect("mail_settings")
     secrets = {name: bool(MailSettings.secret(getattr(current, name))) for name in ("smtp_password_env", "imap_password_env")}
