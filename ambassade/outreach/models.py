@@ -141,8 +141,23 @@ class MessageQuerySet(models.QuerySet):
                            body_text=text)
 
     def to_answer(self):
-        """Replies from bloggers nobody at the agency has dealt with yet."""
-        return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True)
+        """Replies from bloggers nobody at the agency has dealt with yet.
+
+        Dealt with: answered from the conversation, or overtaken by what the agency did since
+        (the card moved by a person — accepted, shipped… — or the article found): a reply from three
+        weeks ago on a published placement is not waiting for anyone.
+        """
+        from ambassade.campaigns.models import ActorKind, PlacementEvent
+        from ambassade.campaigns.status import Status
+
+        past_the_reply = [Status.ACCEPTED, Status.DECLINED, Status.SHIPPED, Status.RECEIVED, Status.PUBLISHED,
+                          Status.NOT_PUBLISHED, Status.OPTED_OUT]
+        overtaken = PlacementEvent.objects.filter(
+            models.Q(actor__in=[ActorKind.PERSON, ActorKind.ARTICLE]) | models.Q(to_status=Status.PUBLISHED),
+            to_status__in=past_the_reply, placement=models.OuterRef("placement"),
+            at__gt=models.OuterRef("received_at"))
+        return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True).exclude(
+            models.Exists(overtaken))
 
 
 class Message(models.Model):
