@@ -227,3 +227,23 @@ def test_a_reply_leaves_a_repondre_once_the_agency_moved_on_but_a_later_word_sta
     assert "Avec plaisir" not in client.get(reverse("to_answer")).content.decode()
     Message.objects.record_word_from_blogger(hugo, "Problème de colis", "Le pot est arrivé cassé.")
     assert [m.body_text for m in Message.objects.to_answer()] == ["Le pot est arrivé cassé."]
+
+
+def test_the_history_names_who_acted_and_a_shipment_never_reads_as_a_cancellation(client, world):
+    from ambassade.campaigns.models import ActorKind
+    from ambassade.logistics.models import Supply
+
+    operation = yogurt(world)
+    Supply.objects.create(operation=operation, product=world.product)
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    ledger.move(lea, Status.PITCHED, actor=ActorKind.RULE)
+    ledger.move(lea, Status.REPLIED, actor=ActorKind.REPLY)
+    ledger.move(lea, Status.ACCEPTED, user=world.member)
+    ledger.ship(lea, ledger.Parcel("Colissimo", "6A4", "4.95"), user=world.member)
+    client.force_login(world.member)
+    panel = client.get(reverse("placement_detail", args=[lea.pk]), headers={"HX-Request": "true"}).content.decode()
+    history = panel.split("Historique", 1)[1]
+    assert "· Réponse reçue" in history and "· Règle" in history and "member_a" in history
+    assert "Personne (" not in history
+    product = client.get(reverse("product_detail", args=[world.product.pk])).content.decode()
+    assert "Réservation transformée en colis" in product and "Réservation annulée" not in product

@@ -272,5 +272,9 @@ def _place(operation, candidates, plan, today, user, *, start: date):
             if step == S.PUBLISHED:
                 _article(placement, index, at, user)
                 continue
-            ledger.move(placement, step, user=user, note=NOTES.get(step, "") if step == final else "", at=at,
+            # Who moved the card, as it would have happened: the first mail went by the sender, the
+            # answer came from the blogger, the rest was the CM.
+            actor = {S.PITCHED: "rule", S.REPLIED: "reply"}.get(step, "person")
+            ledger.move(placement, step, user=user if actor == "person" else None, actor=actor,
+                        note=NOTES.get(step, "") if step == final else "", at=at,
                         parcel=ledger.Parcel("Colissimo", f"6A{placement.pk:09d}", "4.95"))

@@ -25,7 +25,7 @@ from django.utils import timezone
 from ambassade.campaigns.models import ActorKind, IllegalTransition, Placement
 from ambassade.campaigns.status import Status, can_move
 
-from .models import MovementKind, Product, Shipment, StockMovement, Supply
+from .models import RESERVATION_SHIPPED, MovementKind, Product, Shipment, StockMovement, Supply
 
 
 class OutOfStock(IllegalTransition):
@@ -104,7 +104,7 @@ def ship(placement: Placement, parcel: Parcel | None = None, *, user=None, at=No
         reserved = reserved_for(placement).get(supply.product_id, 0)
         if reserved:
             StockMovement.objects.create(product=supply.product, kind=MovementKind.RELEASED, quantity=reserved,
-                                         placement=placement, user=user, note="réservation expédiée", at=now)
+                                         placement=placement, user=user, note=RESERVATION_SHIPPED, at=now)
             StockMovement.objects.create(product=supply.product, kind=MovementKind.SHIPPED, quantity=-reserved,
                                          placement=placement, user=user, note=parcel.carrier, at=now)
             quantity = reserved
