@@ -247,3 +247,13 @@ def test_the_history_names_who_acted_and_a_shipment_never_reads_as_a_cancellatio
     assert "Personne (" not in history
     product = client.get(reverse("product_detail", args=[world.product.pk])).content.decode()
     assert "Réservation transformée en colis" in product and "Réservation annulée" not in product
+
+
+def test_two_blogs_with_one_name_are_told_apart_by_their_address_when_adding_one(client, world):
+    from ambassade.blogs.models import Blog
+
+    for host in ("laura-geek.example", "laurageek.example"):
+        Blog.objects.create(organisation=world.org_a, url=f"https://{host}/", name="Laura geek")
+    client.force_login(world.member)
+    page = client.get(reverse("operation_detail", args=[world.operation.pk])).content.decode()
+    assert "Laura geek — laura-geek.example" in page and "Laura geek — laurageek.example" in page

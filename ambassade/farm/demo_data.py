@@ -117,7 +117,7 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         organisation=org, client=delacour, name="Goûters d'hiver — Brassé Vanille",
         kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Laiterie Delacour",
         product_names=["Brassé Vanille", "Onctueux Framboise"], aliases=["#DelacourGourmand", "Delacour"],
-        brand_domains=["laiterie-delacour.fr"], exclusions=["Yoplait", "Danone"],
+        brand_domains=["laiterie-delacour.fr"], competitors=["Yoplait", "Danone"],
         target_topics=["cuisine", "parentalite"], target_size=15, product_category="produits laitiers",
         keywords=["goûter", "dessert", "recette", "yaourt", "enfants"],
         product_description="Un yaourt brassé à la vanille de Madagascar, au lait entier de Normandie, en pots de 125 g.",
