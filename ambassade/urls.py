@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from ambassade.accounts import views as accounts
 from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
@@ -16,6 +17,9 @@ urlpatterns = [
     path("", campaigns.dashboard, name="dashboard"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("equipe/", accounts.team, name="team"),
+    path("clients/", accounts.clients, name="clients"),
+    path("invitation/<str:uidb64>/<str:token>/", accounts.invitation, name="invitation"),
     path("operations/", campaigns.operation_list, name="operation_list"),
     path("operations/nouvelle/", campaigns.operation_create, name="operation_create"),
     path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
