@@ -257,3 +257,26 @@ def test_two_blogs_with_one_name_are_told_apart_by_their_address_when_adding_one
     client.force_login(world.member)
     page = client.get(reverse("operation_detail", args=[world.operation.pk])).content.decode()
     assert "Laura geek — laura-geek.example" in page and "Laura geek — laurageek.example" in page
+
+
+def test_a_refusal_is_a_page_a_person_can_read_and_no_traceback(client, world, caplog):
+    import logging
+
+    client.force_login(world.viewer)
+    with caplog.at_level(logging.WARNING):
+        response = client.get(reverse("blog_list"))
+    assert response.status_code == 403
+    import html
+
+    page = html.unescape(response.content.decode())
+    assert "Accès réservé" in page and "Réservé à l'équipe de l'agence" in page and "<nav" in page
+    assert not any(r.exc_info for r in caplog.records)
+    assert client.get("/favicon.ico").status_code == 301
+
+
+def test_the_mail_settings_page_speaks_french(client, world):
+    client.force_login(world.owner)
+    page = client.get(reverse("mail_settings")).content.decode()
+    for label in ("Port SMTP", "Sécurité SMTP", "Identifiant SMTP", "Port IMAP", "Dossier IMAP lu"):
+        assert label in page, label
+    assert "Smtp port" not in page and "Imap folder" not in page
