@@ -35,3 +35,28 @@ def in_status_since(value) -> str:
     if _just_now(value):
         return _("à l'instant")
     return _("depuis %(duration)s") % {"duration": _duration(value)}
+
+
+@register.filter
+def ago(value) -> str:
+    """'il y a 3 jours', 'à l'instant' (never 'il y a 0 minute')."""
+    if not value:
+        return ""
+    return _("à l'instant") if _just_now(value) else _("il y a %(duration)s") % {"duration": _duration(value)}
+
+
+@register.filter
+def quoted(value) -> str:
+    """« text », once: a text that already carries its guillemets does not get a second pair."""
+    text = str(value or "").strip().strip("«»\"“”").strip()
+    return f"« {text} »" if text else ""
+
+
+@register.filter
+def signed(value, digits: int = 2) -> str:
+    """'+0,28': a sign, and the decimal comma French readers expect."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return f"{number:+.{int(digits)}f}".replace(".", ",")
