@@ -280,3 +280,18 @@ def test_the_mail_settings_page_speaks_french(client, world):
     for label in ("Port SMTP", "Sécurité SMTP", "Identifiant SMTP", "Port IMAP", "Dossier IMAP lu"):
         assert label in page, label
     assert "Smtp port" not in page and "Imap folder" not in page
+
+
+def test_a_shared_client_link_speaks_the_agencys_language_not_the_browsers(world):
+    from django.test import Client as Browser
+
+    from ambassade.accounts.links import create_link
+
+    _link, token = create_link(world.client, days=30, label="direction", user=None)
+    english_browser = Browser(headers={"accept-language": "en-US,en;q=0.9"})
+    page = english_browser.get(reverse("shared_client_report", args=[token])).content.decode()
+    assert "comptes rendus en direct" in page and "LIVE REPORTS" not in page.upper().replace("COMPTES", "")
+    world.org_a.language = "en"
+    world.org_a.save()
+    page = Browser().get(reverse("shared_client_report", args=[token])).content.decode()
+    assert "comptes rendus en direct" not in page
