@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ambassade.targeting",
     "ambassade.reports",
     "ambassade.portal",
+    "ambassade.dashboard",
     "ambassade.farm",
 ]
 

@@ -167,7 +167,7 @@ def test_wider_sending_hours_apply_to_mails_already_queued_and_send_mail_says_wh
 
 def _todo(membership_user, key):
     from ambassade.accounts.models import Membership
-    from ambassade.campaigns.today import what_needs_me
+    from ambassade.dashboard.today import what_needs_me
 
     items = what_needs_me(Membership.objects.get(user=membership_user), timezone.now())
     return {p.pk for item in items if item.key == key for p in item.placements}
