@@ -22,9 +22,9 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ambassade.accounts.blogger_links import page_token
 from ambassade.accounts.links import create_link
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail
+from ambassade.blogs.personal_links import page_token
 from ambassade.campaigns.models import ActorKind, Client, Operation, Placement
 from ambassade.campaigns.status import Status
 from ambassade.farm.demo_data import CLIENT_USER, DEMO_USER, load_demo

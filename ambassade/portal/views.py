@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
-from ambassade.accounts.blogger_links import action_token, blogger_for, spend
 from ambassade.blogs import gdpr
 from ambassade.blogs.models import AccessAction, Blogger, Cadence, LegalBasis
+from ambassade.blogs.personal_links import action_token, blogger_for, spend
 from ambassade.blogs.topics import TAXONOMY
 from ambassade.campaigns.models import ActorKind, Placement
 from ambassade.campaigns.status import Status, can_move
@@ -29,6 +29,7 @@ from ambassade.logistics import ledger
 from ambassade.logistics.models import Shipment
 from ambassade.outreach.models import Message
 from ambassade.outreach.optout import opt_out_everywhere
+from ambassade.privacy import gdpr as privacy
 
 from . import ratelimit
 from .mails import queue_page_link
@@ -207,7 +208,7 @@ def sensitive(request, token, blogger, purpose):
         return _back(token)
     if purpose == "export":
         gdpr.log_access(blogger, AccessAction.EXPORT, by_blogger=True)
-        response = HttpResponse(json.dumps(gdpr.export(blogger), ensure_ascii=False, indent=2),
+        response = HttpResponse(json.dumps(privacy.export(blogger), ensure_ascii=False, indent=2),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
         return response
@@ -215,7 +216,7 @@ def sensitive(request, token, blogger, purpose):
         messages.error(request, _("Cochez la case pour confirmer l'effacement."))
         return _back(token)
     organisation = blogger.organisation
-    gdpr.erase(blogger, by_blogger=True)
+    privacy.erase(blogger, by_blogger=True)
     return render(request, "portal/erased.html", {"organisation": organisation})
 
 
