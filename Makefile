@@ -31,3 +31,4 @@ bench: install
 
 lint: install
 	$(UV) run ruff check ambassade tests
+	$(UV) run lint-imports
