@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ambassade.lib.env import env_bool, env_int, env_list, env_str
+from ambassade.lib.env import env_bool, env_int, env_list, env_str, parse_fetch_allow
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("AMBASSADE_DATA_DIR", str(BASE_DIR / "var")))
@@ -193,6 +193,12 @@ FARM_HOST = env_str("AMBASSADE_FARM_HOST", "127.0.0.1")
 FARM_PORT = env_int("AMBASSADE_FARM_PORT", 8100, minimum=1)
 FARM_DOMAIN = env_str("AMBASSADE_FARM_DOMAIN", "farm.localhost")
 FARM_ALLOWED = env_bool("AMBASSADE_FARM_ALLOWED", False)
+
+# Outbound fetches: the hosts and networks that may be private (a self-hosted blog on an
+# intranet), e.g. "blog.intranet.example,.corp.example,10.20.0.0/16,127.0.0.1"; and the
+# proxy to go through, if any (the environment's HTTP_PROXY/HTTPS_PROXY are ignored).
+FETCH_ALLOW_HOSTS, FETCH_ALLOW_NETWORKS = parse_fetch_allow(env_list("AMBASSADE_FETCH_ALLOW", []))
+FETCH_PROXY = env_str("AMBASSADE_FETCH_PROXY", "")
 
 # Veille: the crawler's limits and schedule bounds.
 WATCH_MAX_BYTES = env_int("AMBASSADE_WATCH_MAX_BYTES", 5 * 1024 * 1024, minimum=10_000)
