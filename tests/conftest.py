@@ -35,6 +35,19 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each run gets a PostgreSQL test database of its own: two runs on one server (two
+    engineers, two CI jobs) used to drop each other's `test_ambassade` half-way."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if "postgresql" in database["ENGINE"]:
+        run = os.environ.get("AMBASSADE_TEST_RUN") or f"{socket.gethostname()[:20]}_{os.getpid()}"
+        name = f"test_{database['NAME']}_{run}".lower().replace("-", "_").replace(".", "_")[:63]
+        database.setdefault("TEST", {})["NAME"] = name
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
