@@ -3,6 +3,7 @@ and B's user must never see any of it."""
 
 import os
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,13 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Real hashing costs ~0.3 s a user; what is tested here is access, not the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A cache of its own per test: the login throttle and the portal's rate limit count
+    # there, and a count left by another test must not lock this one out.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.implementation = None  # axes keeps the cache it was built with: rebuild it
 
 
 def make_user(username, organisation, role=Role.MEMBER, client=None):
