@@ -45,6 +45,7 @@ from pyreqwest.proxy import ProxyBuilder
 
 USER_AGENT = "AmbassadeBot/0.1 (veille de blogs pour des operations blogueurs; +https://github.com/ambassade)"
 PERMANENT = {301, 308}
+TOTAL_FACTOR = 6  # the total deadline of one request, in read timeouts
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -316,7 +317,12 @@ class Session:
         timeout = self.policy.timeout
         builder = (
             ClientBuilder().user_agent(USER_AGENT).follow_redirects(False).gzip(True).brotli(True).deflate(True)
-            .timeout(timedelta(seconds=timeout)).connect_timeout(timedelta(seconds=min(5.0, timeout)))
+            # A fault's kind must come from what the server did, not from how busy this machine
+            # is: "timeout" means the server went silent (no byte for `timeout` seconds); a
+            # server that keeps talking is cut by the size cap or the total deadline, which is
+            # only there against a trickle (slowloris) and is far longer.
+            .read_timeout(timedelta(seconds=timeout)).timeout(timedelta(seconds=timeout * TOTAL_FACTOR))
+            .connect_timeout(timedelta(seconds=min(5.0, timeout)))
             .max_connections(self.limit).pool_max_idle_per_host(1).http1_only()
         )
         # reqwest reads HTTP(S)_PROXY from the environment by default; a proxy resolves names
@@ -445,7 +451,8 @@ async def fetch(session: Session, url: str, policy: Policy, *,
         except FetchError:
             raise
         except (TimeoutError, reqwest_errors.RequestTimeoutError):
-            raise FetchError("timeout", f"pas de réponse en {policy.timeout:g} s") from None
+            raise FetchError("timeout", f"pas de réponse : {policy.timeout:g} s sans rien recevoir, ou plus de "
+                                        f"{policy.timeout * TOTAL_FACTOR:g} s en tout") from None
         except reqwest_errors.BodyDecodeError as error:
             raise FetchError("connection", f"réponse illisible : {error}") from None
         except reqwest_errors.BuilderError as error:
