@@ -54,6 +54,7 @@ urlpatterns = [
     path("blogueurs/<int:pk>/", blogs.blogger_detail, name="blogger_detail"),
     path("blogueurs/<int:pk>/export/", blogs.blogger_export, name="blogger_export"),
     path("blogueurs/<int:pk>/effacer/", blogs.blogger_erase, name="blogger_erase"),
+    path("blogueurs/<int:pk>/lien/", portal.send_link, name="blogger_send_link"),
     path("produits/", logistics.product_list, name="product_list"),
     path("produits/<int:pk>/", logistics.product_detail, name="product_detail"),
     path("produits/<int:pk>/photo/", logistics.product_photo, name="product_photo"),

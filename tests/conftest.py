@@ -121,3 +121,11 @@ def worker_env(database_url: str, **extra) -> dict:
     return env
 
 
+
+
+def as_sent(message) -> str:
+    """A stored mail's text as it leaves: its placeholders become the person's live links."""
+    from ambassade.outreach.compose import mail_settings
+    from ambassade.outreach.sender import build
+
+    return build(message, mail_settings(message.organisation)).body

@@ -216,3 +216,37 @@ def test_a_client_opens_the_report_from_a_link_and_a_revoked_link_is_refused(pag
     ClientLink.objects.update(revoked_at=timezone.now())
     response = page.goto(link)
     assert response.status == 404
+
+
+def test_a_client_viewer_walks_every_page_it_can_reach_and_finds_nothing_of_the_bloggers(page, live_server):
+    """The brand's marketing lead logs in and clicks everything: only its operations' figures and reports."""
+    import re
+
+    from ambassade.blogs.models import BloggerEmail
+    from ambassade.farm.demo_data import CLIENT_USER, DEMO_PASSWORD
+
+    org = load_demo()
+    addresses = list(BloggerEmail.objects.filter(organisation=org).values_list("address", flat=True))
+    page.goto(live_server.url + "/connexion/")
+    page.get_by_label("Identifiant").fill(CLIENT_USER)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("text=Vos comptes rendus")
+    todo, seen, shots = [live_server.url + "/"], set(), 0
+    while todo:
+        url = todo.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        page.goto(url)
+        text, html = page.inner_text("body"), page.content()
+        assert not re.search(r"/(b|opposition|colis)/[A-Za-z0-9._:~-]{8,}", html), url
+        assert "Maison Azur" not in text and "Lancement Crème Hydra Rose" not in text, url
+        assert not any(a in html for a in addresses), url
+        assert "Ce qui a besoin de vous" not in text and "Articles détectés" not in text, url
+        page.screenshot(path=ARTIFACTS / f"client-viewer-{shots}.png", full_page=True)
+        shots += 1
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            if href.startswith(live_server.url) and "format=" not in href and "/static/" not in href:
+                todo.append(href.split("#")[0])
+    assert shots >= 4, seen

@@ -49,7 +49,7 @@ def world_with_mail(world, settings, live_server):
         world.blog.delete()
         run_cycle()  # the veille reads the blog: the pitch can name one of its recent posts
         placement = Placement.objects.create(operation=operation, blog=blog)
-        placement.move(Status.SHORTLISTED)
+        ledger.move(placement, Status.SHORTLISTED)
         drafts = draft_batch([placement], templates_for(operation)["pitch"],
                              {placement.pk: "Votre goûter de la semaine dernière m'a donné envie de vous écrire."})
         assert queue(drafts), drafts[0].problems

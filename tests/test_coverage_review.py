@@ -12,6 +12,7 @@ from ambassade.campaigns.models import Operation, OperationStatus, Placement
 from ambassade.campaigns.status import Status
 from ambassade.farm.render import post_path
 from ambassade.farm.server import FarmThread
+from ambassade.logistics import ledger
 from ambassade.watch.digest import send_digests
 from ambassade.watch.models import Coverage, CoverageStatus, Post
 
@@ -23,7 +24,7 @@ def detected(world):
     post = Post.objects.create(blog=world.blog, guid="g1", url="https://cuisine-de-lea.example/brasse",
                                title="Mon Brassé Vanille", text="…")
     for step in (Status.SHORTLISTED, Status.PITCHED):
-        world.placement.move(step)
+        ledger.move(world.placement, step)
     return Coverage.objects.create(post=post, operation=world.operation, placement=world.placement,
                                    about_product=False, disclosure="gifted", disclosure_cue="Produit offert",
                                    mentions=[{"term": "Delacour", "kind": "brand", "count": 2, "snippet": "…le Brassé…"}])

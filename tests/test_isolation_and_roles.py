@@ -53,7 +53,10 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, world):
 
 def test_it_lets_a_client_viewer_read_but_never_change(client, world):
     client.force_login(world.viewer)
-    assert client.get(reverse("operation_detail", args=[world.operation.pk])).status_code == 200
+    # The board is the agency's workbench: a client reads its operation's report instead.
+    response = client.get(reverse("operation_detail", args=[world.operation.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("operation_report", args=[world.operation.pk])
+    assert client.get(response["Location"]).status_code == 200
     refused = [
         (reverse("placement_move", args=[world.placement.pk]), {"status": Status.SHORTLISTED}),
         (reverse("placement_add", args=[world.operation.pk]), {"blog": world.blog.pk}),
@@ -66,7 +69,7 @@ def test_it_lets_a_client_viewer_read_but_never_change(client, world):
     world.placement.refresh_from_db()
     assert world.placement.status == Status.CANDIDATE
     assert world.product.stock == 5
-    body = client.get(reverse("operation_detail", args=[world.operation.pk])).content.decode()
+    body = client.get(reverse("operation_report", args=[world.operation.pk])).content.decode()
     assert "Déplacer" not in body
 
 

@@ -13,7 +13,7 @@ from ambassade.logistics import ledger
 from ambassade.logistics.models import MovementKind, Product, StockMovement, Supply
 from ambassade.outreach.models import Message, MessageKind
 
-from .conftest import ROOT, worker_env
+from .conftest import ROOT, as_sent, worker_env
 from .test_outreach_mail import shortlisted, yogurt
 
 
@@ -49,7 +49,7 @@ def test_stock_never_goes_negative_and_the_refusal_says_why(client, world, op):
     StockMovement.objects.create(product=world.product, kind=MovementKind.LOST, quantity=-4, note="carton abîmé")
     lea, julie = shortlisted(world, op, ["Lea", "Julie"])
     walk(lea, Status.PITCHED, Status.ACCEPTED)
-    julie.move(Status.PITCHED)
+    ledger.move(julie, Status.PITCHED)
     with pytest.raises(ledger.OutOfStock, match="plus de stock"):
         ledger.move(julie, Status.ACCEPTED)
     julie.refresh_from_db()
@@ -79,7 +79,8 @@ def test_the_cm_ships_from_the_panel_and_the_blogger_confirms_once_from_the_mail
                 {"action": "ship", "carrier": "Colissimo", "tracking_number": "6A999", "cost": "4.95"})
     notice = Message.objects.get(kind=MessageKind.SHIPMENT)
     assert "Colissimo 6A999" in notice.body_text
-    link = notice.body_text.split("dire (et signaler un problème s'il y en a un) :\n")[1].split("\n")[0]
+    assert "[lien d'accusé de réception]" in notice.body_text and "/colis/" not in notice.body_text
+    link = as_sent(notice).split("dire (et signaler un problème s'il y en a un) :\n")[1].split("\n")[0]
     path = link.split("127.0.0.1:8000", 1)[1]
     client.logout()
     page = client.get(path)
@@ -99,7 +100,7 @@ def test_a_problem_reported_from_the_parcel_link_reaches_the_cm(client, world, o
     (lea,) = shortlisted(world, op, ["Lea"])
     walk(lea, Status.PITCHED, Status.ACCEPTED)
     shipment = ledger.ship(lea)
-    from ambassade.outreach.notices import receipt_url
+    from ambassade.outreach.links import receipt_url
 
     path = receipt_url(shipment).split("127.0.0.1:8000", 1)[1]
     client.post(path, {"problem": "Le pot est arrivé cassé."})
@@ -138,7 +139,7 @@ def test_two_workers_racing_for_the_last_unit_exactly_one_wins(world, postgres, 
             StockMovement.objects.create(product=product, kind=MovementKind.RECEIVED, quantity=1)
         placements = shortlisted(world, operation, [f"A{attempt}", f"B{attempt}"])
         for p in placements:
-            p.move(Status.PITCHED)
+            ledger.move(p, Status.PITCHED)
         script = tmp_path / "race.py"
         script.write_text(RACE)
         start = time.time() + 2

@@ -8,6 +8,7 @@ from django.utils import timezone
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail, Cadence, EmailKind, LegalBasis
 from ambassade.campaigns.models import Operation, OperationStatus, Placement
 from ambassade.campaigns.status import Status
+from ambassade.logistics import ledger
 from ambassade.outreach.compose import draft, draft_batch, queue, templates_for
 from ambassade.outreach.lint import near_duplicates
 from ambassade.outreach.models import Message, MessageStatus, TemplateKind
@@ -43,7 +44,7 @@ def outreach(world):
         Post.objects.create(blog=blog, guid=f"p{i}", url=f"https://blog{i}.example/gouter", title="Goûter maison",
                             published_at=timezone.now() - timedelta(days=3))
         placement = Placement.objects.create(operation=operation, blog=blog)
-        placement.move(Status.SHORTLISTED)
+        ledger.move(placement, Status.SHORTLISTED)
         placements.append(placement)
     return operation, placements
 
@@ -57,7 +58,9 @@ def test_a_first_contact_names_the_person_and_carries_the_information_notice(out
     assert text.startswith("Bonjour Léa,")
     assert "Votre tarte aux poires" in text
     assert "adresse publiée sur la page contact du blog" in text  # where the address comes from
-    assert "vous opposer" in text and "/opposition/" in text
+    # Stored and previewed with placeholders: the live links are minted when the mail leaves.
+    assert "vous opposer" in text and "[lien de désinscription]" in text and "[lien personnel]" in text
+    assert "/opposition/" not in text and "/b/" not in text
     assert "Agence A" in text and "Laiterie Delacour" in text
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail, Cadence
 from ambassade.campaigns.models import Client, Operation, OperationStatus, Placement
 from ambassade.campaigns.status import Status
+from ambassade.logistics import ledger
+from ambassade.logistics.models import Supply
 from ambassade.outreach.compose import draft_batch, queue, templates_for
 from ambassade.outreach.followups import apply, plan
 from ambassade.outreach.inbox import poll, receive
@@ -73,7 +75,7 @@ def shortlisted(world, operation, names):
         Post.objects.create(blog=blog, guid=f"g{i}", url=f"https://{name.lower()}.example/gouter", title=f"Le goûter de {name}",
                             published_at=timezone.now() - timedelta(days=2))
         placement = Placement.objects.create(operation=operation, blog=blog)
-        placement.move(Status.SHORTLISTED)
+        ledger.move(placement, Status.SHORTLISTED)
         placements.append(placement)
     return placements
 
@@ -135,7 +137,7 @@ def test_it_waits_for_working_hours_the_daily_cap_and_the_bloggers_cadence(world
     other = yogurt(world, client=Client.objects.get(name="Maison Azur"))
     lea_blog = Blog.objects.get(name="Blog de Lea")
     again = Placement.objects.create(operation=other, blog=lea_blog)
-    again.move(Status.SHORTLISTED)
+    ledger.move(again, Status.SHORTLISTED)
     pitch([again])
     send_due(monday + timedelta(days=1))
     held = Message.objects.get(placement=again)
@@ -178,7 +180,7 @@ def test_the_opt_out_link_takes_effect_at_once_for_every_client(client, world, s
     # Another client's operation had a pitch waiting for the same person.
     other = yogurt(world, client=Client.objects.get(name="Maison Azur"))
     waiting = Placement.objects.create(operation=other, blog=placements[0].blog)
-    waiting.move(Status.SHORTLISTED)
+    ledger.move(waiting, Status.SHORTLISTED)
     pitch([waiting])
     response = client.post(path, {"List-Unsubscribe": "One-Click"})  # RFC 8058, no CSRF token
     assert response.status_code == 200
@@ -399,8 +401,9 @@ def test_the_no_article_reminder_waits_while_the_veille_cannot_read_the_blog(wor
     pitch([placement])
     send_due(TUESDAY_10)
     placement.refresh_from_db()
+    Supply.objects.get_or_create(operation=placement.operation, product=world.product)
     for status in (Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED):
-        placement.move(status)
+        ledger.move(placement, status)
     feed = Feed.objects.create(blog=placement.blog, url="https://lea.example/feed/", error_count=4,
                                last_error="HTTP 503", last_success_at=timezone.now() - timedelta(days=20))
     later = timezone.now() + timedelta(days=60)

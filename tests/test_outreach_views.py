@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ambassade.campaigns.status import Status
+from ambassade.logistics import ledger
 from ambassade.outreach.inbox import receive
 from ambassade.outreach.models import (
     Direction,
@@ -56,7 +57,7 @@ def test_replies_wait_on_the_dashboard_and_the_cm_marks_them_accepted_or_decline
     operation = yogurt(world)
     placements = shortlisted(world, operation, ["Lea"])
     placement = placements[0]
-    placement.move(Status.PITCHED)
+    ledger.move(placement, Status.PITCHED)
     sent = Message.objects.create(placement=placement, organisation=world.org_a, to_address="lea@lea.example",
                                   subject="Proposition", body_text="…", status=MessageStatus.SENT,
                                   message_id="<pitch-1@plume.example>", sent_at=timezone.now())
@@ -86,11 +87,11 @@ def test_the_rules_page_and_command_show_what_would_go_and_what_is_held_back(cli
     placements = shortlisted(world, operation, ["Lea", "Julie"])
     long_ago = timezone.now() - timezone.timedelta(days=30)
     for placement in placements:
-        placement.move(Status.PITCHED, at=long_ago)
+        ledger.move(placement, Status.PITCHED, at=long_ago)
         Message.objects.create(placement=placement, organisation=world.org_a, to_address=f"{placement.blog.name[8:].lower()}@x.example",
                                subject="Proposition", body_text="…", status=MessageStatus.SENT, sent_at=long_ago,
                                message_id=f"<p{placement.pk}@plume.example>")
-    placements[1].move(Status.REPLIED)
+    ledger.move(placements[1], Status.REPLIED)
     Template.objects.filter(operation=operation).delete()
     from ambassade.outreach.compose import templates_for
 

@@ -18,10 +18,12 @@ from ambassade.campaigns.status import Status
 from ambassade.farm.demo_data import load_demo
 from ambassade.imports.plan import build_plan
 from ambassade.imports.readers import read_rows
+from ambassade.logistics import ledger
 from ambassade.logistics.models import Supply
 from ambassade.outreach.models import Message, MessageStatus
 from ambassade.reports.data import operation_report
 
+from .conftest import as_sent
 from .test_outreach_mail import shortlisted, yogurt
 
 
@@ -42,7 +44,7 @@ def people(world):
     Supply.objects.create(operation=operation, product=world.product)
     lea, julie = shortlisted(world, operation, ["Lea", "Julie"])
     for p in (lea, julie):
-        p.move(Status.PITCHED)
+        ledger.move(p, Status.PITCHED)
     return lea, julie
 
 
@@ -158,7 +160,8 @@ def test_the_retention_rule_asks_then_erases_and_says_what_it_did(db, settings):
     assert not Message.objects.filter(step="consent").exists()
     call_command("gdpr_retention", stdout=io.StringIO())
     asked = Message.objects.filter(step="consent")
-    assert asked.count() == 2 and all("/b/" in m.body_text for m in asked)
+    assert asked.count() == 2 and all("[lien personnel]" in m.body_text and "/b/" not in m.body_text
+                                      and "/b/" in as_sent(m) for m in asked)
     # One answers from the page; the other stays silent for a month.
     answering = Blogger.objects.get(pk=quiet[0].pk)
     from django.test import Client

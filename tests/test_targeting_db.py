@@ -15,7 +15,8 @@ from ambassade.campaigns.models import Client, Operation, OperationStatus, Place
 from ambassade.campaigns.status import Status
 from ambassade.farm.render import feed_path
 from ambassade.farm.server import FarmThread
-from ambassade.logistics.models import MovementKind, StockMovement
+from ambassade.logistics import ledger
+from ambassade.logistics.models import Supply
 from ambassade.targeting.candidates import assess_blog, shortlist
 from ambassade.targeting.models import BlogProfile
 from ambassade.targeting.refresh import refresh_profiles, stale_blog_ids
@@ -106,12 +107,12 @@ def test_it_leaves_out_a_recent_refusal_from_the_same_client_and_a_competitors_b
     earlier = yogurt_operation(world, name="Printemps")
     declined = Placement.objects.create(operation=earlier, blog=blogs["kitchen"])
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.DECLINED):
-        declined.move(step, note="Je ne mange pas de laitages")
+        ledger.move(declined, step, note="Je ne mange pas de laitages")
     rival = Operation.objects.create(organisation=world.org_a, client=world.other_operation.client, name="Rival",
                                      brand="Yoplait", status=OperationStatus.RUNNING)
     tied = Placement.objects.create(operation=rival, blog=blogs["kitchen2"])
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED):
-        tied.move(step)
+        ledger.move(tied, step)
     operation = yogurt_operation(world, exclusions=["Yoplait"])
     ids = {p.blog.pk for p in shortlist(operation).proposals}
     assert blogs["kitchen"].pk not in ids and blogs["kitchen2"].pk not in ids
@@ -125,13 +126,14 @@ def test_it_warns_about_parcels_this_month_and_bloggers_who_never_published(worl
     for _ in range(2):
         other = yogurt_operation(world, name="Autre")
         placement = Placement.objects.create(operation=other, blog=blogs["kitchen2"])
+        Supply.objects.create(operation=other, product=world.product)  # a parcel is a shipment of a product
         for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED, Status.SHIPPED):
-            placement.move(step)
+            ledger.move(placement, step)
     silent = Placement.objects.create(operation=earlier, blog=blogs["kitchen"])
+    Supply.objects.create(operation=earlier, product=world.product)
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED,
                  Status.NOT_PUBLISHED):
-        silent.move(step)
-    StockMovement.objects.create(product=world.product, kind=MovementKind.SHIPPED, quantity=-1, placement=silent)
+        ledger.move(silent, step)
     result = shortlist(yogurt_operation(world, product_category=""), limit=9)
     by_blog = {p.blog.pk: p for p in result.proposals}
     assert "a reçu 2 produits ce mois-ci" in by_blog[blogs["kitchen2"].pk].warnings

@@ -12,6 +12,8 @@ from ambassade.campaigns.models import Operation, OperationStatus, Placement
 from ambassade.campaigns.status import Status
 from ambassade.farm.render import feed_path
 from ambassade.farm.server import FarmThread
+from ambassade.logistics import ledger
+from ambassade.logistics.models import Supply
 from ambassade.outreach.models import Message, MessageStatus
 from ambassade.watch.cycle import KNOWN_POSTS, _recent_posts, run_cycle
 from ambassade.watch.models import Coverage, Feed, Post
@@ -45,8 +47,9 @@ def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
         organisation=world.org_a, client=world.client, name="Hydra", brand="Maison Azur",
         product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING, starts_on=timezone.localdate())
     placement = Placement.objects.create(operation=operation, blog=blog)
+    Supply.objects.create(operation=operation, product=world.product)
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED, Status.SHIPPED, Status.RECEIVED):
-        placement.move(step)
+        ledger.move(placement, step)
     reminder = Message.objects.create(placement=placement, to_address="x@example.org", subject="Relance",
                                       body_text="Alors ?", status=MessageStatus.QUEUED)
 
@@ -115,7 +118,7 @@ def test_an_article_about_another_product_of_the_brand_waits_for_the_cm(world, f
         product_names=["Crème Hydra Rose"], status=OperationStatus.RUNNING, starts_on=timezone.localdate())
     placement = Placement.objects.create(operation=operation, blog=blog)
     for step in (Status.SHORTLISTED, Status.PITCHED):
-        placement.move(step)
+        ledger.move(placement, step)
     run_cycle()
     Coverage.objects.all().delete()
     farm_blog.publish(kind="sponsored", brand="Maison Azur", product="Sérum Éclat de Nuit")

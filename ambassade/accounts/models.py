@@ -9,6 +9,11 @@ from django.utils.translation import gettext_lazy as _
 class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(unique=True)
+    auto_confirm_articles = models.BooleanField(
+        _("confirmer seuls les articles sûrs"), default=True,
+        help_text=_("Un article de la veille qui a le produit pour sujet, nommé dans le corps du billet, compte "
+                    "sans attendre ; tous les autres attendent qu'une personne de l'agence les confirme."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

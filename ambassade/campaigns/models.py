@@ -109,9 +109,27 @@ class Operation(models.Model):
         return [self.brand, *self.product_names, *self.aliases]
 
 
+# A placement was contacted once it reached one of these: the first mail left (the sender moves
+# it to "contacté"), or the CM recorded an exchange (a reply, an acceptance…). An article published
+# before that day is spontaneous: not ours to count.
+CONTACTED = (Status.PITCHED, Status.REPLIED, Status.NO_ANSWER, Status.ACCEPTED, Status.DECLINED, Status.SHIPPED,
+             Status.RECEIVED, Status.NOT_PUBLISHED)
+
+
+def first_contact_of(placement_ref="pk"):
+    """A subquery: when the placement (an OuterRef path) was first contacted, or NULL."""
+    return models.Subquery(
+        PlacementEvent.objects.filter(placement=models.OuterRef(placement_ref), to_status__in=CONTACTED)
+        .order_by("at").values("at")[:1]
+    )
+
+
 class PlacementQuerySet(models.QuerySet):
     def for_membership(self, membership):
         return self.filter(operation__in=Operation.objects.for_membership(membership))
+
+    def with_first_contact(self):
+        return self.annotate(first_contact=first_contact_of())
 
     def open(self):
         return self.exclude(status__in=[*CLOSED, Status.PUBLISHED])
@@ -159,14 +177,22 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.blog} · {self.operation}"
 
+    def first_contact_at(self):
+        event = self.events.filter(to_status__in=CONTACTED).order_by("at").first()
+        return event.at if event else None
+
     @property
     def allowed_moves(self) -> list[tuple[str, str]]:
         """(status, label) pairs this placement may move to, in funnel order."""
         targets = TRANSITIONS.get(self.status, frozenset())
         return [(s.value, s.label) for s in Status if s in targets]
 
-    def move(self, target: str, *, actor=ActorKind.PERSON, user=None, note: str = "", at=None):
+    def _record_move(self, target: str, *, actor=ActorKind.PERSON, user=None, note: str = "", at=None):
         """Change status if the machine allows it, and record who or what did it.
+
+        Private on purpose: every caller goes through `logistics.ledger.move`, which
+        applies the move's stock effects in the same transaction, so whether a unit is
+        reserved or released never depends on who moved the card.
 
         Locks the row so two concurrent moves cannot both start from the same
         status; raises IllegalTransition otherwise.

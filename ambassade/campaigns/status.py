@@ -60,45 +60,6 @@ BOARD_COLUMNS = [
 # Ends of the road shown apart from the board.
 CLOSED = [S.NO_ANSWER, S.DECLINED, S.NOT_PUBLISHED, S.OPTED_OUT]
 
-# Funnel stages: a placement counts in a stage when it reached it at some point.
-FUNNEL = [
-    (S.SHORTLISTED, _("Sélectionnés")),
-    (S.PITCHED, _("Contactés")),
-    (S.REPLIED, _("Réponses")),
-    (S.ACCEPTED, _("Acceptés")),
-    (S.SHIPPED, _("Expédiés")),
-    (S.PUBLISHED, _("Publiés")),
-]
-_REACHED = {
-    S.CANDIDATE: set(),
-    S.SHORTLISTED: {S.SHORTLISTED},
-    S.PITCHED: {S.SHORTLISTED, S.PITCHED},
-    S.NO_ANSWER: {S.SHORTLISTED, S.PITCHED},
-    S.REPLIED: {S.SHORTLISTED, S.PITCHED, S.REPLIED},
-    S.DECLINED: {S.SHORTLISTED, S.PITCHED, S.REPLIED},
-    S.ACCEPTED: {S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED},
-    S.SHIPPED: {S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED},
-    S.RECEIVED: {S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED},
-    S.NOT_PUBLISHED: {S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED},
-    S.PUBLISHED: {S.SHORTLISTED, S.PITCHED, S.REPLIED, S.ACCEPTED, S.SHIPPED, S.PUBLISHED},
-    S.OPTED_OUT: set(),
-}
-
 
 def can_move(source: str, target: str) -> bool:
     return target in TRANSITIONS.get(source, frozenset())
-
-
-def stages_reached(status: str) -> set[str]:
-    """Funnel stages a placement in `status` has passed through (by its current status)."""
-    return _REACHED.get(status, set())
-
-
-def funnel_counts(statuses) -> list[tuple[str, str, int]]:
-    """[(stage, label, count)] for an iterable of placement statuses."""
-    counts = {stage: 0 for stage, _label in FUNNEL}
-    for status in statuses:
-        for stage in stages_reached(status):
-            if stage in counts:
-                counts[stage] += 1
-    return [(stage, label, counts[stage]) for stage, label in FUNNEL]

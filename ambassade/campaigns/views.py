@@ -11,24 +11,26 @@ from ambassade.watch.models import Coverage, CoverageStatus
 
 from .forms import OperationForm
 from .models import IllegalTransition, Operation, OperationStatus, Placement
-from .status import BOARD_COLUMNS, CLOSED, Status, funnel_counts
+from .status import BOARD_COLUMNS, CLOSED, Status
 from .today import what_needs_me
 
 
 @staff_view()
 def dashboard(request):
+    from ambassade.reports.figures import funnel  # the same figures as the report (see figures.py)
+
     membership = request.membership
     operations = (
         Operation.objects.for_membership(membership)
         .exclude(status=OperationStatus.CLOSED)
         .select_related("client")
-        .prefetch_related("placements")
     )
-    cards = [
-        {"operation": op, "funnel": funnel_counts(p.status for p in op.placements.all())}
-        for op in operations
-    ]
-    pending = Coverage.objects.for_membership(membership).filter(status=CoverageStatus.DETECTED)
+    cards = [{"operation": op, "funnel": funnel(op)} for op in operations]
+    if membership.client_id:
+        # A client reads its operations' figures and reports: never the agency's to-do lists or
+        # the articles nobody has confirmed yet.
+        return render(request, "campaigns/dashboard.html", {"cards": cards, "todo": [], "detected": []})
+    pending = Coverage.objects.for_membership(membership).awaiting_review()
     detected = pending.select_related("post", "post__blog", "operation", "placement")[:5]
     return render(
         request,
@@ -68,11 +70,13 @@ def _board(operation):
         for s in BOARD_COLUMNS
     ]
     closed = [p for p in placements if p.status in CLOSED]
+    from ambassade.reports.figures import funnel
+
     return {
         "operation": operation,
         "columns": columns,
         "closed": closed,
-        "funnel": funnel_counts(p.status for p in placements),
+        "funnel": funnel(operation),
         "placement_count": len(placements),
     }
 
@@ -97,6 +101,8 @@ def operation_detail(request, pk):
     operation = get_scoped_or_404(
         Operation.objects.for_membership(request.membership).select_related("client"), pk=pk
     )
+    if request.membership.client_id:
+        return redirect("operation_report", pk=operation.pk)  # the board is the agency's workbench
     return render(request, "campaigns/operation_detail.html", _operation_page(request, operation))
 
 
@@ -122,7 +128,7 @@ def _scoped_placement(request, pk):
     )
 
 
-@staff_view()
+@staff_view(agency=True)
 def placement_detail(request, pk):
     placement = _scoped_placement(request, pk)
     events = placement.events.select_related("user")

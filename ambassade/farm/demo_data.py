@@ -172,7 +172,7 @@ ARTICLES = [
 ]
 
 
-def _article(placement, index: int, at) -> None:
+def _article(placement, index: int, at, user) -> None:
     """What the veille would have found: the post, and the coverage with its evidence."""
     from ambassade.watch.models import Coverage, CoverageStatus, Post
 
@@ -188,8 +188,9 @@ def _article(placement, index: int, at) -> None:
                 f"garnitures, et voici nos trois préférées. {cue}".strip())
     Coverage.objects.create(
         post=post, operation=operation, placement=placement, status=CoverageStatus.CONFIRMED, disclosure=disclosure,
+        reviewed_by=user, reviewed_at=at,  # the CM read it and confirmed it
         disclosure_cue=cue, detected_at=at, mentions=[{"kind": "product", "term": product, "snippet": title}])
-    placement.move(S.PUBLISHED, actor="article", note=post.url, at=at)
+    ledger.move(placement, S.PUBLISHED, actor="article", note=post.url, at=at)
 
 
 REPLIES = [
@@ -263,7 +264,7 @@ def _place(operation, candidates, plan, today, user, *, start: date):
                 ledger.confirm_receipt(placement.shipments.get(), by="blogger" if index % 2 else "agency", at=at)
                 continue
             if step == S.PUBLISHED:
-                _article(placement, index, at)
+                _article(placement, index, at, user)
                 continue
             ledger.move(placement, step, user=user, note=NOTES.get(step, "") if step == final else "", at=at,
                         parcel=ledger.Parcel("Colissimo", f"6A{placement.pk:09d}", "4.95"))

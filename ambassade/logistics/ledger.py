@@ -7,9 +7,12 @@ UPDATE on PostgreSQL; SQLite's writers are serialised by its immediate
 transactions), then checks, then writes. Two workers racing for the last unit:
 one gets it, the other gets OutOfStock.
 
-A placement's stock effects happen in the same transaction as its move:
-accepting reserves, declining or objecting after accepting releases, shipping
-turns the reservation into a shipment.
+A placement's stock effects happen in the same transaction as its move, and
+`move` is the only public way to move a placement (the CM, the blogger's page, a
+mail reply, the sender, the veille and a declaration all call it): units are
+reserved for a placement exactly while it is "accepted" — accepting reserves,
+any other move out of "accepted" releases (declined, opted out, an article
+before the parcel left), shipping turns the reservation into a shipment.
 """
 
 from dataclasses import dataclass
@@ -114,7 +117,7 @@ def ship(placement: Placement, parcel: Parcel | None = None, *, user=None, at=No
             placement=placement, blogger=blogger, product=supply.product, quantity=quantity, carrier=parcel.carrier,
             tracking_number=parcel.tracking_number, cost=Decimal(str(parcel.cost or 0)), shipped_at=now)
         if can_move(placement.status, Status.SHIPPED):
-            placement.move(Status.SHIPPED, user=user, at=now,
+            placement._record_move(Status.SHIPPED, user=user, at=now,
                            note=" ".join(filter(None, [parcel.carrier, parcel.tracking_number])))
     return shipment
 
@@ -125,14 +128,14 @@ def move(placement: Placement, target: str, *, user=None, note: str = "", actor=
     with transaction.atomic():
         if target == Status.SHIPPED:
             return ship(placement, parcel, user=user, at=at)
-        was = placement.status
-        event = placement.move(target, user=user, note=note, actor=actor, at=at)
+        event = placement._record_move(target, user=user, note=note, actor=actor, at=at)
         if target == Status.ACCEPTED:
             supply = supply_of(placement)
-            if supply is not None:
+            if supply is not None and not reserved_for(placement):
                 take(supply.product, supply.per_placement, MovementKind.RESERVED, placement=placement, user=user,
                      note="accepté", at=at)
-        elif was == Status.ACCEPTED and target in (Status.DECLINED, Status.OPTED_OUT):
+        else:
+            # Units are held only while the placement waits for its parcel.
             release(placement, user=user, note=f"{Status(target).label.lower()}", at=at)
         return event
 
@@ -148,7 +151,7 @@ def confirm_receipt(shipment: Shipment, *, by: str, user=None, at=None) -> bool:
         locked.save(update_fields=["received_at", "received_by"])
         placement = locked.placement
         if can_move(placement.status, Status.RECEIVED):
-            placement.move(Status.RECEIVED, actor=ActorKind.BLOGGER if by == "blogger" else ActorKind.PERSON,
+            placement._record_move(Status.RECEIVED, actor=ActorKind.BLOGGER if by == "blogger" else ActorKind.PERSON,
                            user=user, note="accusé de réception", at=at)
     shipment.received_at, shipment.received_by = at, by
     return True

@@ -58,7 +58,7 @@ class ProductForm(forms.ModelForm):
         return super().save(commit)
 
 
-@staff_view()
+@staff_view(agency=True)
 def product_list(request):
     products = Product.objects.for_membership(request.membership).select_related("client").with_stock()
     can_add = request.membership.can_edit and not request.membership.client_id
@@ -73,7 +73,7 @@ def product_list(request):
     return render(request, "logistics/product_list.html", {"products": products, "form": form})
 
 
-@staff_view()
+@staff_view(agency=True)
 def product_photo(request, pk):
     """The photo, for whoever may see the product (uploads are never a public folder)."""
     product = get_scoped_or_404(Product.objects.for_membership(request.membership), pk=pk)
@@ -82,7 +82,7 @@ def product_photo(request, pk):
     return FileResponse(product.photo.open("rb"))
 
 
-@staff_view()
+@staff_view(agency=True)
 def product_detail(request, pk):
     from . import ledger
 
@@ -145,7 +145,7 @@ def _placement(request, pk):
                              .select_related("operation", "blog"), pk=pk)
 
 
-@staff_view()
+@staff_view(agency=True)
 def placement_parcels(request, pk):
     """The placement's parcels: ship it (the reservation becomes a shipment and the blogger gets the
     receipt link), mark it received or lost. A fragment of the placement panel."""

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
-from ambassade.accounts.blogger_links import page_url
 from ambassade.blogs.models import Blogger, BloggerEmail, Cadence, EmailKind, LegalBasis
 from ambassade.campaigns.models import Placement
-from ambassade.lib.signing import opt_out_token
 from ambassade.watch.models import Post
 
+from .links import OPT_OUT, PERSONAL
 from .lint import Problem, lint, near_duplicates
 from .models import (
     Direction,
@@ -80,10 +78,6 @@ def mail_settings(organisation) -> MailSettings:
     return MailSettings(organisation=organisation, from_name=organisation.name, from_address=settings.DEFAULT_FROM_EMAIL)
 
 
-def opt_out_url(blogger: Blogger) -> str:
-    return settings.BASE_URL.rstrip("/") + reverse("opt_out", args=[opt_out_token(blogger.pk)])
-
-
 def recipient(placement: Placement) -> tuple[Blogger | None, BloggerEmail | None, str]:
     """The person to write to on this blog and their address, or why there is none."""
     bloggers = list(placement.blog.bloggers.all())
@@ -122,7 +116,7 @@ def notice(placement: Placement, blogger: Blogger, organisation, link: str) -> t
     text = (f"—\nPourquoi ce message ? {organisation.name} vous écrit pour {operation.brand}{client}, "
             f"parce que votre blog {placement.blog.name} parle de ces sujets.\n"
             f"D'où vient votre adresse : {source}.\n"
-            f"Votre page (répondre, vos préférences, vos données, les exporter ou les effacer) : {page_url(blogger)}\n"
+            f"Votre page (répondre, vos préférences, vos données, les exporter ou les effacer) : {PERSONAL}\n"
             f"Vous pouvez vous opposer à tout nouveau message, pour toutes nos marques, en un clic : {link}")
     parts = {"qui nous sommes": organisation.name, "pourquoi nous écrivons": "Pourquoi ce message",
              "d'où vient l'adresse": source, "droit d'opposition": "vous opposer", "lien d'opposition": link}
@@ -163,7 +157,7 @@ def draft(placement: Placement, template: Template, note: str = "") -> Draft:
         return result
     organisation = placement.operation.organisation
     sender = mail_settings(organisation)
-    link = opt_out_url(blogger)
+    link = OPT_OUT  # the real links are minted when the mail leaves (links.fill)
     first_contact = template.kind == TemplateKind.PITCH
     notice_text, notice_parts = notice(placement, blogger, organisation, link)
     post = relevant_post(placement)
@@ -173,7 +167,7 @@ def draft(placement: Placement, template: Template, note: str = "") -> Draft:
         "billet_titre": post.title if post else "", "billet_url": post.url if post else "",
         "produit": (operation.product_names or [operation.name])[0], "marque": operation.brand,
         "note": note.strip(), "agence": organisation.name, "signature": sender.signature or sender.from_name,
-        "mentions": notice_text, "lien_desinscription": link, "lien_perso": page_url(blogger),
+        "mentions": notice_text, "lien_desinscription": link, "lien_perso": PERSONAL,
     }
     if first_contact and address.kind == EmailKind.PRIVATE and blogger.legal_basis != LegalBasis.CONSENT:
         result.problems.append(Problem("private_address", "adresse personnelle : pas de premier contact sans son consentement"))

@@ -22,7 +22,9 @@ from ambassade.campaigns.models import ActorKind
 from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.clean import clean_text
 from ambassade.lib.signing import read_reply_token
+from ambassade.logistics import ledger
 
+from .links import scrub
 from .mailparse import TEXT_CAP, InboundMail, parse
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
 
@@ -93,7 +95,7 @@ def set_aside(organisation_id: int, raw: bytes, error: Exception, now) -> Messag
     return Message.objects.create(
         organisation_id=organisation_id, direction=Direction.INBOUND, kind=MessageKind.REPLY,
         status=MessageStatus.RECEIVED, subject="(message mis de côté : illisible)",
-        body_text=clean_text(raw[:TEXT_CAP].decode("utf-8", "replace")), received_at=now,
+        body_text=scrub(clean_text(raw[:TEXT_CAP].decode("utf-8", "replace"))), received_at=now,
         error=clean_text(f"mis de côté, à lire à la main : {type(error).__name__} : {error}")[:2000],
     )
 
@@ -147,7 +149,7 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
         organisation_id=organisation_id, placement=original.placement if original else None,
         direction=Direction.INBOUND, kind=kind, status=MessageStatus.RECEIVED, message_id=mail.message_id[:300],
         in_reply_to=mail.in_reply_to[:300], references=" ".join(mail.references)[:5000],
-        from_address=mail.from_address[:320], subject=mail.subject or "(sans objet)", body_text=mail.text,
+        from_address=mail.from_address[:320], subject=mail.subject or "(sans objet)", body_text=scrub(mail.text),
         received_at=now, error=" ; ".join(notes)[:2000],
         # Auto-replies and bounces are information, not something to answer.
         answered_at=now if kind != MessageKind.REPLY else None,
@@ -164,7 +166,7 @@ def receive(organisation_id: int, raw: bytes, *, truncated: bool = False, report
             last_heard_at=now)
         placement = original.placement
         if can_move(placement.status, Status.REPLIED) and placement.status in (Status.PITCHED, Status.NO_ANSWER):
-            placement.move(Status.REPLIED, actor=ActorKind.REPLY, note=(mail.subject or "")[:200])
+            ledger.move(placement, Status.REPLIED, actor=ActorKind.REPLY, note=(mail.subject or "")[:200])
         Message.objects.cancel_pending(placement, REPLY_RECEIVED)
     # An unmatched reply stays in the "à répondre" list with its note, for a person to file.
     return inbound

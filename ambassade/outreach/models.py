@@ -118,7 +118,10 @@ class MessageKind(models.TextChoices):
 
 class MessageQuerySet(models.QuerySet):
     def for_membership(self, membership):
-        return self.filter(placement__operation__organisation=membership.organisation)
+        # Scoped like every other queryset: a client viewer reaches only its client's operations.
+        from ambassade.campaigns.models import Operation
+
+        return self.filter(placement__operation__in=Operation.objects.for_membership(membership))
 
     def pending(self):
         return self.filter(direction=Direction.OUTBOUND, status__in=[MessageStatus.DRAFT, MessageStatus.QUEUED])

@@ -1,18 +1,10 @@
 """Mails that tell a blogger something happened: their parcel left (with the link to say it arrived)."""
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 
-from ambassade.accounts.blogger_links import page_url
-from ambassade.lib.signing import receipt_token
-
-from .compose import opt_out_url, recipient
+from .compose import recipient
+from .links import OPT_OUT, PERSONAL, RECEIPT
 from .models import Direction, Message, MessageKind, MessageStatus
-
-
-def receipt_url(shipment) -> str:
-    return settings.BASE_URL.rstrip("/") + reverse("parcel_receipt", args=[receipt_token(shipment.pk)])
 
 
 def queue_shipment_notice(shipment) -> Message | None:
@@ -25,10 +17,10 @@ def queue_shipment_notice(shipment) -> Message | None:
     body = (f"Bonjour {blogger.first_name or blogger.pseudonym},\n\n"
             f"Votre colis ({shipment.product.name}) est parti aujourd'hui avec {tracking}.\n\n"
             f"Quand il arrive, un clic suffit pour nous le dire (et signaler un problème s'il y en a un) :\n"
-            f"{receipt_url(shipment)}\n\n"
+            f"{RECEIPT}\n\n"
             f"Aucune obligation d'écrire à son sujet : si vous en parlez, vous restez libre de votre avis, et vous "
-            f"pouvez déclarer l'article sur votre page : {page_url(blogger)}\n\n"
-            f"Pour ne plus recevoir de messages de notre part : {opt_out_url(blogger)}\n")
+            f"pouvez déclarer l'article sur votre page : {PERSONAL}\n\n"
+            f"Pour ne plus recevoir de messages de notre part : {OPT_OUT}\n")
     pitch = placement.messages.filter(direction=Direction.OUTBOUND, status=MessageStatus.SENT).order_by("sent_at").first()
     return Message.objects.create(
         placement=placement, organisation=placement.operation.organisation, direction=Direction.OUTBOUND,

@@ -28,9 +28,11 @@ from ambassade.blogs.models import BloggerEmail
 from ambassade.campaigns.models import ActorKind
 from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import reply_token
+from ambassade.logistics import ledger
 
-from .compose import mail_settings, opt_out_url
+from .compose import mail_settings
 from .guards import final_reason, wait_until
+from .links import RECEIPT, fill, opt_out_url
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
 
 TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError, socket.timeout,
@@ -99,15 +101,18 @@ def build(message: Message, sender: MailSettings) -> EmailMultiAlternatives:
         headers["In-Reply-To"] = message.in_reply_to
         headers["References"] = message.references or message.in_reply_to
     address = BloggerEmail.objects.for_address(message.organisation_id, message.to_address).select_related("blogger").first()
+    blogger = address.blogger if address else None
+    shipment = (message.placement.shipments.order_by("-shipped_at").first()
+                if message.placement_id and RECEIPT in message.body_text else None)
     if address:
         url = opt_out_url(address.blogger)
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     email = EmailMultiAlternatives(
-        subject=message.subject, body=message.body_text, from_email=formataddr((sender.from_name, sender.from_address)),
+        subject=message.subject, body=fill(message.body_text, blogger, shipment), from_email=formataddr((sender.from_name, sender.from_address)),
         to=[message.to_address], headers=headers)  # one recipient, never Cc or Bcc
     if message.body_html:
-        email.attach_alternative(message.body_html, "text/html")
+        email.attach_alternative(fill(message.body_html, blogger, shipment), "text/html")
     return email
 
 
@@ -205,4 +210,4 @@ def _retry(message: Message, error: str, report: SendReport, connections: dict, 
 def _after_send(message: Message, now) -> None:
     placement = message.placement
     if placement is not None and message.kind == MessageKind.PITCH and can_move(placement.status, Status.PITCHED):
-        placement.move(Status.PITCHED, actor=ActorKind.RULE, note="premier mail envoyé", at=min(now, timezone.now()))
+        ledger.move(placement, Status.PITCHED, actor=ActorKind.RULE, note="premier mail envoyé", at=min(now, timezone.now()))

@@ -108,17 +108,15 @@ def followups_today(request):
     return render(request, "outreach/followups.html", {"decisions": decisions, "held": held, "queued": queued})
 
 
-@staff_view()
+@staff_view(agency=True)
 def to_answer(request):
     """The dashboard's "à répondre" card: replies nobody has dealt with, oldest first (loaded by htmx)."""
     replies = (Message.objects.for_membership(request.membership).to_answer()
                .select_related("placement__blog", "placement__operation").order_by("received_at"))
-    if request.membership.client_id:
-        replies = replies.none()
     return render(request, "outreach/_to_answer.html", {"replies": replies, "now": timezone.now()})
 
 
-@staff_view()
+@staff_view(agency=True)
 def conversation(request, pk):
     placement = get_scoped_or_404(Placement.objects.for_membership(request.membership)
                                   .select_related("operation", "blog"), pk=pk)

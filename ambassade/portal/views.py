@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.accounts.blogger_links import action_token, blogger_for, spend
 from ambassade.blogs import gdpr
 from ambassade.blogs.models import AccessAction, Blogger, Cadence, LegalBasis
@@ -30,6 +31,7 @@ from ambassade.outreach.models import Message
 from ambassade.outreach.optout import opt_out_everywhere
 
 from . import ratelimit
+from .mails import queue_page_link
 
 OPEN = (Status.PITCHED, Status.REPLIED, Status.NO_ANSWER)  # proposals waiting for the blogger's answer
 SENSITIVE = ("stop", "export", "erase")
@@ -215,3 +217,15 @@ def sensitive(request, token, blogger, purpose):
     organisation = blogger.organisation
     gdpr.erase(blogger, by_blogger=True)
     return render(request, "portal/erased.html", {"organisation": organisation})
+
+
+@staff_view(edit=True, agency=True)
+def send_link(request, pk):
+    """The agency re-sends a person the link to their page: it can be sent, never copied."""
+    blogger = get_scoped_or_404(Blogger.objects.for_membership(request.membership), pk=pk)
+    if request.method == "POST":
+        if queue_page_link(blogger):
+            messages.success(request, _("Le lien vers sa page part par mail (un lien neuf, que vous ne voyez pas)."))
+        else:
+            messages.error(request, _("Impossible : pas d'adresse, opposition ou données effacées."))
+    return redirect("blogger_detail", pk=blogger.pk)

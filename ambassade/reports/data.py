@@ -3,6 +3,11 @@
 Only measured figures: counts, dates, costs from the ledger, comments as the
 platforms show them. Nothing is estimated here; there is no "earned media
 value". Every blogger without an article gets the reason the records give.
+
+Which articles count, and the funnel, come from `figures` (the same for every page and
+file). A transparency claim follows the records too: "produit offert non signalé" (red)
+needs a parcel we recorded before the article and a person of the agency who confirmed
+the article; a post that says "produit offert" without our parcel only *says* so.
 """
 
 from dataclasses import dataclass, field
@@ -14,31 +19,12 @@ from django.utils import timezone
 from ambassade.campaigns.models import Operation, Placement
 from ambassade.campaigns.status import Status
 from ambassade.outreach.models import Direction, MessageKind, MessageStatus
-from ambassade.watch.models import CoverageStatus
+from ambassade.watch.models import Coverage
+
+from .figures import funnel
 
 S = Status
-FUNNEL = [(S.SHORTLISTED, "Sélectionnés"), (S.PITCHED, "Contactés"), (S.REPLIED, "Ont répondu"),
-          (S.ACCEPTED, "Ont accepté"), (S.SHIPPED, "Colis expédiés"), (S.RECEIVED, "Colis reçus"),
-          (S.PUBLISHED, "Articles publiés")]
-AFTER_PITCH = {S.REPLIED, S.NO_ANSWER, S.ACCEPTED, S.DECLINED, S.SHIPPED, S.RECEIVED, S.PUBLISHED, S.NOT_PUBLISHED}
-DISCLOSURE = {"gifted": "Produit offert, signalé", "sponsored": "Partenariat, signalé",
-              "self_bought": "Acheté par le blogueur", "none": "Aucune mention de partenariat"}
-
-
-def reached(statuses: set[str]) -> set[str]:
-    """Funnel stages a placement went through, from the statuses its history records."""
-    found = set(statuses)
-    if found & AFTER_PITCH:
-        found |= {S.PITCHED}
-    if found & ({S.PITCHED} | AFTER_PITCH):
-        found |= {S.SHORTLISTED}
-    if found & {S.ACCEPTED, S.DECLINED}:
-        found |= {S.REPLIED}
-    if S.RECEIVED in found:
-        found |= {S.SHIPPED}
-    if S.SHIPPED in found:
-        found |= {S.ACCEPTED, S.REPLIED}
-    return found
+CLIENT, AGENCY = "client", "agency"
 
 
 @dataclass
@@ -49,13 +35,14 @@ class Article:
     published_at: datetime | None
     excerpt: str
     disclosure: str
-    disclosure_label: str
     cue: str
-    gifted: bool  # we sent a product to this blog for this operation
+    gifted: bool  # we recorded a parcel to this blog for this operation before the article
+    confirmed_by_person: bool  # a person of the agency confirmed it (not only the veille)
     giveaway: bool
     giveaway_deadline: object
     comments: int | None
-    confirmed: bool
+    review_reason: str = ""
+    audience: str = CLIENT
 
     @property
     def disclosed(self) -> bool:
@@ -63,8 +50,41 @@ class Article:
 
     @property
     def undisclosed_gift(self) -> bool:
-        """Red in the report: a product we sent, written about without saying so (as read by the veille)."""
-        return self.gifted and not self.disclosed and self.disclosure != "unknown"
+        """Red in the report: a product we sent, written about without saying so, confirmed by a person."""
+        return self.gifted and not self.disclosed and self.confirmed_by_person
+
+    @property
+    def gift_to_check(self) -> bool:
+        """The same, but nobody of the agency confirmed the article yet: never red, never to the client."""
+        return self.gifted and not self.disclosed and not self.confirmed_by_person
+
+    @property
+    def disclosure_label(self) -> str:
+        if self.gift_to_check:
+            return ("Produit offert non signalé ? À confirmer avant d'en parler au client" if self.audience == AGENCY
+                    else "Transparence en cours de vérification")
+        if self.undisclosed_gift:
+            return "Produit offert non signalé"
+        if self.disclosure == "gifted":
+            return "Produit offert, signalé" if self.gifted else "Le billet parle d'un produit offert"
+        if self.disclosure == "sponsored":
+            return "Partenariat, signalé"
+        if self.disclosure == "self_bought":
+            return "Acheté par le blogueur"
+        return "Aucune mention de partenariat"
+
+
+def _article(coverage: Coverage, shipments: list, audience: str) -> Article:
+    post = coverage.post
+    published = post.published_at or post.found_at
+    return Article(
+        blog=coverage.placement.blog.name if coverage.placement else post.blog.name, title=post.title or post.url,
+        url=post.url, published_at=published, excerpt=(post.excerpt or "")[:280], disclosure=coverage.disclosure,
+        cue=coverage.disclosure_cue,
+        gifted=any(s.shipped_at and s.shipped_at <= published for s in shipments),
+        confirmed_by_person=coverage.reviewed_by_id is not None, giveaway=coverage.giveaway,
+        giveaway_deadline=coverage.giveaway_deadline, comments=post.comment_count,
+        review_reason=coverage.review_reason, audience=audience)
 
 
 @dataclass
@@ -88,8 +108,11 @@ class OperationReport:
     operation: Operation
     generated_at: datetime
     funnel: list[tuple[str, str, int]]
-    articles: list[Article]
+    articles: list[Article]  # the articles that count: the only ones in any figure or ratio
     bloggers: list[BloggerLine]
+    spontaneous: list[Article]  # published before our first contact: listed apart, in no ratio
+    awaiting: list[Article]  # not confirmed yet: only in the agency's view, never in a file
+    audience: str
     units_shipped: int
     product_cost: Decimal
     shipping_cost: Decimal
@@ -122,11 +145,17 @@ def _quote(text: str) -> str:
     return f"« {text.strip().strip('«»').strip()} »"
 
 
-def _outcome(placement: Placement, article: Article | None, followups: int, shipment, now) -> str:
+def _on(moment) -> str:
+    return f" le {timezone.localtime(moment):%d/%m/%Y}" if moment else ""
+
+
+def _outcome(placement: Placement, article: Article | None, spontaneous: Article | None, followups: int,
+             shipment, now) -> str:
     if article:
-        when = f" le {article.published_at:%d/%m/%Y}" if article.published_at else ""
-        return f"article publié{when}"
+        return f"article publié{_on(article.published_at)}"
     status = placement.status
+    if spontaneous and status in (S.CANDIDATE, S.SHORTLISTED, S.PUBLISHED):
+        return f"article spontané, avant notre premier contact (publié{_on(spontaneous.published_at)})"
     if status in (S.CANDIDATE, S.SHORTLISTED):
         return "pas encore contacté"
     if status == S.PITCHED:
@@ -154,49 +183,41 @@ def _outcome(placement: Placement, article: Article | None, followups: int, ship
     if status == S.OPTED_OUT:
         return "a demandé à ne plus être contacté"
     if status == S.PUBLISHED:
-        return "article publié (adresse notée par l'agence)"
+        # The card was moved by hand, but no confirmed article is on record: it is not counted.
+        return "publié d'après l'agence, article pas encore enregistré"
     return placement.get_status_display()
 
 
-def operation_report(operation: Operation, now=None) -> OperationReport:
+def operation_report(operation: Operation, now=None, audience: str = CLIENT) -> OperationReport:
+    """The report as `audience` may read it: the client (every file, the client's link and account)
+    or the agency (its own page, which also lists the articles waiting for a person's look)."""
     now = now or timezone.now()
     placements = list(operation.placements.exclude(status=S.CANDIDATE).select_related("blog")
-                      .prefetch_related("events", "shipments__product", "messages", "blog__bloggers",
-                                        "coverages__post"))
-    counts = {stage: 0 for stage, _ in FUNNEL}
-    articles, lines = [], []
+                      .prefetch_related("events", "shipments__product", "messages", "blog__bloggers"))
+    coverages = Coverage.objects.filter(operation=operation).select_related("post", "post__blog", "placement__blog")
+    counting, spontaneous = {}, {}
+    for coverage in coverages.that_count().order_by("published"):
+        counting.setdefault(coverage.placement_id, []).append(coverage)
+    for coverage in coverages.spontaneous().order_by("published"):
+        spontaneous.setdefault(coverage.placement_id, []).append(coverage)
+    shipments_of = {p.pk: list(p.shipments.all()) for p in placements}
+    awaiting = [_article(c, shipments_of.get(c.placement_id, []), audience)
+                for c in coverages.awaiting_review().order_by("detected_at")] if audience == AGENCY else []
+    articles, spontaneous_articles, lines = [], [], []
     units, product_cost, shipping_cost = 0, Decimal(0), Decimal(0)
     for placement in placements:
         events = list(placement.events.all())
-        for stage in reached({e.to_status for e in events} | {placement.status}):
-            if stage in counts:
-                counts[stage] += 1
-        shipments = list(placement.shipments.all())
+        shipments = shipments_of[placement.pk]
         for s in shipments:
             units += s.quantity
             product_cost += s.product.unit_cost * s.quantity
             shipping_cost += s.cost
-        coverage = next((c for c in placement.coverages.all() if c.status != CoverageStatus.REJECTED), None)
-        article = None
-        if coverage:
-            post = coverage.post
-            article = Article(
-                blog=placement.blog.name, title=post.title or post.url, url=post.url, published_at=post.published_at,
-                excerpt=(post.excerpt or "")[:280], disclosure=coverage.disclosure,
-                disclosure_label=DISCLOSURE.get(coverage.disclosure, coverage.disclosure), cue=coverage.disclosure_cue,
-                gifted=bool(shipments), giveaway=coverage.giveaway, giveaway_deadline=coverage.giveaway_deadline,
-                comments=post.comment_count, confirmed=coverage.status == CoverageStatus.CONFIRMED)
-            articles.append(article)
-        elif placement.status == S.PUBLISHED:
-            # Published by hand, without the veille's evidence: listed, its transparency not vouched for.
-            note = next((e.note for e in reversed(events) if e.to_status == S.PUBLISHED), "")
-            article = Article(
-                blog=placement.blog.name, title="Article signalé par l'agence",
-                url=note if note.startswith("http") else placement.blog.url, published_at=placement.status_changed_at,
-                excerpt="", disclosure="unknown", disclosure_label="Transparence non vérifiée", cue="",
-                gifted=bool(shipments), giveaway=False, giveaway_deadline=None, comments=None, confirmed=False)
-            articles.append(article)
-        mails = [m for m in placement.messages.all()]
+        mine = [_article(c, shipments, audience) for c in counting.get(placement.pk, [])]
+        before = [_article(c, shipments, audience) for c in spontaneous.get(placement.pk, [])]
+        articles += mine
+        spontaneous_articles += before
+        article = mine[0] if mine else None
+        mails = list(placement.messages.all())
         followups = sum(m.kind == MessageKind.FOLLOW_UP and m.status == MessageStatus.SENT for m in mails)
         timeline = [(e.at, e.get_to_status_display() + (f" — {_quote(e.note)}" if e.note and len(e.note) < 120
                                                          and not e.note.startswith("http") else ""))
@@ -207,23 +228,26 @@ def operation_report(operation: Operation, now=None) -> OperationReport:
         if not any(e.to_status == S.REPLIED for e in events):  # otherwise the event already says it
             timeline += [(m.received_at, "réponse reçue") for m in mails
                          if m.direction == Direction.INBOUND and m.kind == MessageKind.REPLY and m.received_at]
-        if article and article.published_at:
-            timeline.append((article.published_at, f"article : {article.title}"))
+        timeline += [(a.published_at, f"article : {a.title}") for a in mine if a.published_at]
+        timeline += [(a.published_at, f"article spontané, avant notre premier contact : {a.title}")
+                     for a in before if a.published_at]
         bloggers = [b.display_name for b in placement.blog.bloggers.all()]
         shipment = shipments[0] if shipments else None
         lines.append(BloggerLine(
             blog=placement.blog.name, url=placement.blog.url, person=", ".join(bloggers),
             status=placement.status, status_label=placement.get_status_display(),
-            selected_because=placement.selection_reason, outcome=_outcome(placement, article, followups, shipment, now),
+            selected_because=placement.selection_reason,
+            outcome=_outcome(placement, article, before[0] if before else None, followups, shipment, now),
             has_article=article is not None, timeline=sorted(timeline, key=lambda t: t[0]), followups=followups,
             shipped_at=shipment.shipped_at if shipment else None, received_at=shipment.received_at if shipment else None))
     articles.sort(key=lambda a: a.published_at or now)
     lines.sort(key=lambda line: (not line.has_article, line.blog))
     commented = [a.comments for a in articles if a.comments is not None]
     return OperationReport(
-        operation=operation, generated_at=now, funnel=[(stage, label, counts[stage]) for stage, label in FUNNEL],
-        articles=articles, bloggers=lines, units_shipped=units, product_cost=product_cost,
-        shipping_cost=shipping_cost, comments_measured=sum(commented), articles_with_comments=len(commented))
+        operation=operation, generated_at=now, funnel=funnel(operation), articles=articles, bloggers=lines,
+        spontaneous=spontaneous_articles, awaiting=awaiting, audience=audience, units_shipped=units,
+        product_cost=product_cost, shipping_cost=shipping_cost, comments_measured=sum(commented),
+        articles_with_comments=len(commented))
 
 
 @dataclass

@@ -6,12 +6,40 @@ import io
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .charts import funnel_svg
 from .data import OperationReport
+
+# A spreadsheet evaluates a cell that starts with one of these (OWASP, "CSV injection"): a blog
+# name or a post title is text from outside, so it is always written as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """The CSV cell: text a spreadsheet would evaluate gets a leading apostrophe, and stays readable."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def local(moment):
+    """Every date and time in a file reads as on the page: the organisation's time zone (Europe/Paris)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def local_day(moment):
+    return timezone.localdate(moment) if moment else None
+
+
+def _append(sheet, row) -> None:
+    """openpyxl turns a string that starts with '=' into a formula: we never write one, so none is."""
+    sheet.append(row)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+
 
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "report.css"
 FORMATS = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
@@ -41,11 +69,11 @@ def render_pdf(report: OperationReport) -> bytes:
 
 def _sheet(book, title: str, header: list[str], rows: list[list]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    _append(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        _append(sheet, row)
     for index, name in enumerate(header, 1):
         width = max([len(str(name))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 60)
@@ -59,7 +87,7 @@ def render_xlsx(report: OperationReport) -> bytes:
     operation = report.operation
     rows = [
         ("Opération", operation.name), ("Client", str(operation.client)), ("Marque", operation.brand),
-        ("Établi le", report.generated_at.replace(tzinfo=None)),
+        ("Établi le", local(report.generated_at)),
         ("Articles publiés", len(report.articles)), ("Produits expédiés", report.units_shipped),
         ("Valeur des produits (€)", float(report.product_cost)), ("Frais de port (€)", float(report.shipping_cost)),
         ("Coût total (€)", float(report.total_cost)),
@@ -68,15 +96,15 @@ def render_xlsx(report: OperationReport) -> bytes:
         ("Articles dont les commentaires sont mesurés", report.articles_with_comments),
     ]
     for row in rows:
-        summary.append(row)
+        _append(summary, row)
     summary.column_dimensions["A"].width, summary.column_dimensions["B"].width = 42, 40
     summary.append(())
     summary.append(("Entonnoir", "Nombre"))
     for _stage, label, count in report.funnel:
-        summary.append((label, count))
+        _append(summary, (label, count))
     _sheet(book, "Articles", ["Date", "Blog", "Titre", "Adresse", "Transparence", "Phrase", "Produit offert",
                               "Non signalé", "Concours", "Commentaires"],
-           [[a.published_at.replace(tzinfo=None) if a.published_at else None, a.blog, a.title, a.url,
+           [[local(a.published_at), a.blog, a.title, a.url,
              a.disclosure_label, a.cue, "oui" if a.gifted else "non", "OUI" if a.undisclosed_gift else "",
              "oui" if a.giveaway else "", a.comments] for a in report.articles])
     red = PatternFill("solid", fgColor="FBE3E3")
@@ -94,7 +122,7 @@ def _blogger_table(report: OperationReport) -> tuple[list[str], list[list]]:
     header = ["Blog", "Adresse du blog", "Personne", "Statut", "Pourquoi ce blog", "Résultat", "Relances",
               "Expédié le", "Reçu le"]
     rows = [[b.blog, b.url, b.person, b.status_label, b.selected_because, b.outcome, b.followups,
-             b.shipped_at.date() if b.shipped_at else None, b.received_at.date() if b.received_at else None]
+             local_day(b.shipped_at), local_day(b.received_at)]
             for b in report.bloggers]
     return header, rows
 
@@ -107,7 +135,7 @@ def render_csv(report: OperationReport) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else inert(v) for v in row])
     return out.getvalue()
 
 

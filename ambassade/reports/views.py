@@ -13,7 +13,7 @@ from ambassade.accounts.links import create_link, resolve
 from ambassade.accounts.models import ClientLink
 from ambassade.campaigns.models import Client, Operation
 
-from .data import client_report, operation_report
+from .data import AGENCY, CLIENT, client_report, operation_report
 from .exports import FORMATS, ExportUnavailable, context
 from .exports import render as render_file
 
@@ -28,14 +28,15 @@ def _download(report, fmt: str) -> HttpResponse:
     return response
 
 
-def _operation_page(request, operation, *, base: str, token: str = ""):
-    report = operation_report(operation)
+def _operation_page(request, operation, *, base: str, token: str = "", agency: bool = False):
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         try:
-            return _download(report, fmt)
+            # A file leaves the agency: it says what the client may read, whoever downloads it.
+            return _download(operation_report(operation), fmt)
         except ExportUnavailable as error:
             messages.error(request, _("Export impossible : %(e)s") % {"e": error})
+    report = operation_report(operation, audience=AGENCY if agency else CLIENT)
     return render(request, "reports/operation_report.html", {**context(report), "formats": FORMATS, "base": base,
                                                              "token": token})
 
@@ -44,7 +45,7 @@ def _operation_page(request, operation, *, base: str, token: str = ""):
 def operation_report_view(request, pk):
     operation = get_scoped_or_404(Operation.objects.for_membership(request.membership)
                                   .select_related("client", "organisation"), pk=pk)
-    return _operation_page(request, operation, base="base.html")
+    return _operation_page(request, operation, base="base.html", agency=not request.membership.client_id)
 
 
 @staff_view()

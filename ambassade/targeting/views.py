@@ -10,6 +10,7 @@ from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
 from ambassade.campaigns.models import Operation, Placement
 from ambassade.campaigns.status import Status
+from ambassade.logistics import ledger
 
 from .candidates import EXCLUSION_LABELS, Proposal, assess_blog, shortlist
 from .rank import Weights
@@ -81,7 +82,7 @@ def shortlist_add(request, pk):
                 defaults={"selection_reason": proposal.sentence,
                           "selection_score": {**proposal.as_json(), "weights": weights.__dict__}})
             if created:
-                placement.move(Status.SHORTLISTED, user=request.user, note=_("choisi au ciblage"))
+                ledger.move(placement, Status.SHORTLISTED, user=request.user, note=_("choisi au ciblage"))
     else:
         messages.error(request, _("%(blog)s ne peut pas être proposé : %(reason)s.") % {"blog": blog, "reason": proposal})
     if request.htmx:

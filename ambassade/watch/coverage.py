@@ -1,7 +1,12 @@
 """Turning a verdict into coverage: the record, the placement, the follow-ups held back.
 
-Called explicitly by the veille (and later by the blogger's declaration);
-no signals between apps.
+Called explicitly by the veille and by the blogger's declaration; no signals between apps.
+
+An article counts only once it is confirmed: by a person of the agency, or at once
+when the evidence is strong — the operation's product is the post's subject, named
+in its text — and the organisation lets the veille confirm those
+(`Organisation.auto_confirm_articles`). Every other article waits, with the reason
+a person must look, and moves nothing; a follow-up still never goes while it waits.
 """
 
 from django.db import transaction
@@ -9,23 +14,46 @@ from django.utils import timezone
 
 from ambassade.campaigns.models import ActorKind, Placement
 from ambassade.campaigns.status import Status, can_move
+from ambassade.logistics import ledger
 from ambassade.outreach.models import Message
 
-from .models import Coverage, Post
+from .models import Coverage, CoverageStatus, Post
 
 ARTICLE_DETECTED = "article détecté"
 ARTICLE_DECLARED = "article déclaré"
+NOT_NAMED = "la marque n'est pas nommée dans le texte du billet"
+ONLY_AROUND = "la marque n'apparaît qu'autour du billet (menu, barre latérale, commentaires…), pas dans son texte"
+IN_PASSING = "la marque n'est citée qu'en passant : le produit n'est pas le sujet du billet"
+BRAND_ONLY = "la marque est nommée, pas le produit de l'opération"
+UNREADABLE = "page illisible : {error}"
+BY_HAND = "à confirmer par l'agence (la veille ne confirme rien seule pour cette organisation)"
 
 
-def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watch") -> Coverage | None:
-    """Create the coverage once per (post, operation); publish the placement; cancel pending mails.
+def names_product(operation, verdict: dict) -> bool:
+    return not operation.product_names or any(m["kind"] in ("product", "alias") for m in verdict["mentions"])
 
-    Only an article that names the operation's product (or an alias) moves the
-    placement by itself; one about another product of the brand waits for the CM.
+
+def evidence_gap(operation, verdict: dict) -> str:
+    """'' when the verdict is strong evidence of an article about the product; else why it is not."""
+    if not [m for m in verdict["mentions"] if m["kind"] != "domain"]:
+        return NOT_NAMED
+    if not verdict["subject"]:
+        return IN_PASSING
+    if not names_product(operation, verdict):
+        return BRAND_ONLY
+    return ""
+
+
+def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watch",
+                    gap: str | None = None) -> Coverage | None:
+    """Create the coverage once per (post, operation); confirm it only on strong evidence.
+
+    `gap` overrides the reason found from the verdict (a declaration knows more: the brand only
+    in the sidebar, a page that cannot be read). Returns None if the coverage already existed.
     """
-    about_product = not operation.product_names or any(
-        m["kind"] in ("product", "alias") for m in verdict["mentions"]
-    )
+    gap = evidence_gap(operation, verdict) if gap is None else gap
+    automatic = not gap and operation.organisation.auto_confirm_articles
+    now = timezone.now()
     with transaction.atomic():
         placement = Placement.objects.filter(operation=operation, blog_id=post.blog_id).first()
         coverage, created = Coverage.objects.get_or_create(
@@ -33,8 +61,11 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
             operation=operation,
             defaults={
                 "placement": placement,
+                "status": CoverageStatus.CONFIRMED if automatic else CoverageStatus.DETECTED,
+                "reviewed_at": now if automatic else None,
+                "review_reason": "" if automatic else (gap or BY_HAND),
                 "subject": verdict["subject"],
-                "about_product": about_product,
+                "about_product": names_product(operation, verdict),
                 "mentions": verdict["mentions"],
                 "disclosure": verdict["disclosure"]["label"],
                 "disclosure_cue": (verdict["disclosure"]["cue"] or "")[:300],
@@ -42,21 +73,40 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
                 "giveaway_cue": (verdict["giveaway"]["cue"] or "")[:300],
                 "giveaway_deadline": verdict["giveaway"]["deadline"],
                 "source": source,
-                "detected_at": timezone.now(),
+                "detected_at": now,
             },
         )
-        if not created:
-            return None
-        if placement is not None and about_product:
-            # Whoever brought the article moved the card: the veille, or the blogger who declared it.
-            actor = ActorKind.BLOGGER if source == "declared" else ActorKind.ARTICLE
-            publish_placement(placement, post.url, actor=actor,
-                              reason=ARTICLE_DECLARED if source == "declared" else ARTICLE_DETECTED)
-    return coverage
+        if placement is not None and (created or source == "declared"):
+            reason = ARTICLE_DECLARED if source == "declared" else ARTICLE_DETECTED
+            if coverage.status == CoverageStatus.CONFIRMED and not spontaneous(post, placement):
+                # Whoever brought the article moved the card: the veille, or the blogger who declared it.
+                publish_placement(placement, post.url, reason=reason,
+                                  actor=ActorKind.BLOGGER if source == "declared" else ActorKind.ARTICLE)
+            elif source == "declared":
+                # The blogger did answer: nothing more goes out while the agency looks at the page.
+                Message.objects.cancel_pending(placement, reason)
+    return coverage if created else None
+
+
+def spontaneous(post: Post, placement) -> bool:
+    """Published before the day we first wrote to the blog (or we never did): not the operation's doing,
+    so it publishes nothing and stops nothing (the same rule as `Coverage.objects.spontaneous`)."""
+    contacted = placement.first_contact_at()
+    published = post.published_at or post.found_at
+    return contacted is None or timezone.localdate(published) < timezone.localdate(contacted)
+
+
+def confirm(coverage: Coverage, user) -> None:
+    """A person of the agency vouches for the article: it counts, and it publishes the placement."""
+    coverage.status, coverage.reviewed_by, coverage.reviewed_at = CoverageStatus.CONFIRMED, user, timezone.now()
+    coverage.review_reason = ""
+    coverage.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
+    if coverage.placement and not spontaneous(coverage.post, coverage.placement):
+        publish_placement(coverage.placement, coverage.post.url, actor=ActorKind.PERSON, user=user)
 
 
 def publish_placement(placement, url: str, *, actor=ActorKind.ARTICLE, user=None, reason: str = "") -> None:
     """The placement has its article: move it, and hold back every mail still waiting."""
     if can_move(placement.status, Status.PUBLISHED):
-        placement.move(Status.PUBLISHED, actor=actor, user=user, note=url[:500])
+        ledger.move(placement, Status.PUBLISHED, actor=actor, user=user, note=url[:500])
     Message.objects.cancel_pending(placement, reason or ARTICLE_DETECTED)

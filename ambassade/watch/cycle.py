@@ -285,7 +285,7 @@ def _store_hosts(hosts: dict[str, HostInfo], states: dict[str, HostState], now) 
 
 def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
     """Every running operation's terms in one automaton, grouped by operation id."""
-    operations = {op.id: op for op in Operation.objects.filter(status=OperationStatus.RUNNING)}
+    operations = {op.id: op for op in Operation.objects.filter(status=OperationStatus.RUNNING).select_related("organisation")}
     terms = []
     for op in operations.values():
         terms.append(Term(op.brand, "brand", op.id))

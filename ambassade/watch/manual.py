@@ -1,17 +1,35 @@
-"""An article added by its URL: the same fetch (SSRF-safe) and analysis as the crawler's."""
+"""An article added by its URL: the same fetch (SSRF-safe) and analysis as the crawler's.
 
+Two doors, one analysis. The CM who adds an article vouches for it: it is confirmed by
+that person. A blogger who declares one is taken at their word only where the page
+says so: the article goes through the same verdict as a detected one, and when the
+brand is only around the post (a sidebar "Mes partenaires"), named without the
+product, or the page cannot be read, it waits for the CM with that reason — while the
+reminders stop, since the blogger did answer.
+"""
+
+import re
 from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
+from lxml import etree
+from lxml import html as lxml_html
 
-from ambassade.campaigns.models import ActorKind, Operation
+from ambassade.campaigns.models import Operation
 from ambassade.lib.http import FetchError, fetch_one
 from ambassade.lib.text import InvalidURL, normalize_blog_url
 
-from .coverage import publish_placement, record_coverage
+from .coverage import (
+    ONLY_AROUND,
+    UNREADABLE,
+    confirm,
+    evidence_gap,
+    record_coverage,
+)
 from .detect.analyze import analyze, lexicon_for
 from .detect.extract import decode_html, extract_html
-from .models import Coverage, CoverageStatus, Post
+from .detect.normalize import fold
+from .models import Coverage, Post
 
 
 def blog_for_url(organisation, url: str):
@@ -28,32 +46,50 @@ def blog_for_url(organisation, url: str):
     return max(matching, key=lambda b: len(b.url_key), default=None)
 
 
+def _named_on_page(html: str, lexicon) -> bool:
+    """Whether the whole page (menus and sidebars included) names one of the terms."""
+    try:
+        text = " ".join(lxml_html.fromstring(html).itertext())  # "<li>A</li><li>B</li>" is two words
+    except (ValueError, etree.ParserError):
+        text = re.sub(r"<[^>]+>", " ", html)
+    return bool(lexicon.find(fold(text)))
+
+
 def add_article(operation_id: int, url: str, user_id: int | None, *, source: str = "manual") -> dict:
     operation = Operation.objects.select_related("organisation").get(pk=operation_id)
     blog = blog_for_url(operation.organisation, url)
     if blog is None:
         return {"error": "Ce blog n'est pas dans votre base : importez-le d'abord."}
+    declared = source == "declared"
+    lexicon = lexicon_for(operation.brand, operation.product_names, operation.aliases, operation.brand_domains)
     try:
         result = fetch_one(url)
     except FetchError as error:
-        return {"error": f"Impossible de lire l'article : {error}"}
-    article = extract_html(decode_html(result.body, result.charset), url=result.url)
-    verdict = analyze(article, lexicon_for(operation.brand, operation.product_names, operation.aliases,
-                                           operation.brand_domains)).as_json()
+        if not declared:
+            return {"error": f"Impossible de lire l'article : {error}"}
+        # The blogger's word is kept; the CM opens the page by hand.
+        post, _ = Post.objects.get_or_create(blog=blog, guid=url[:500], defaults={"url": url[:500]})
+        verdict = {"subject": False, "mentions": [], "disclosure": {"label": "none", "cue": ""},
+                   "giveaway": {"present": False, "cue": "", "deadline": None}}
+        record_coverage(post, operation, verdict, source=source, gap=UNREADABLE.format(error=error)[:300])
+        return {"coverage": Coverage.objects.get(post=post, operation=operation).pk, "is_coverage": False,
+                "waiting": UNREADABLE.format(error=error)}
+    html = decode_html(result.body, result.charset)
+    article = extract_html(html, url=result.url)
+    verdict = analyze(article, lexicon).as_json()
     post, _ = Post.objects.get_or_create(
         blog=blog, guid=url[:500],
         defaults={"url": url[:500], "title": (article.title or "")[:500], "excerpt": article.text[:500],
                   "text": article.text, "disclosure": verdict["disclosure"]["label"],
                   "giveaway": verdict["giveaway"]["present"]},
     )
-    coverage = record_coverage(post, operation, verdict, source=source) or Coverage.objects.get(
-        post=post, operation=operation)
-    # A person vouched for this article: it is confirmed, and it publishes the placement.
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    coverage.status, coverage.reviewed_by = CoverageStatus.CONFIRMED, user
-    coverage.save(update_fields=["status", "reviewed_by"])
-    if coverage.placement:
-        actor = ActorKind.BLOGGER if source == "declared" else ActorKind.PERSON
-        publish_placement(coverage.placement, url, actor=actor, user=user,
-                          reason="article déclaré" if source == "declared" else "")
-    return {"coverage": coverage.pk, "is_coverage": verdict["is_coverage"]}
+    gap = evidence_gap(operation, verdict)
+    if gap and not verdict["mentions"] and _named_on_page(html, lexicon):
+        gap = ONLY_AROUND
+    record_coverage(post, operation, verdict, source=source, gap=gap)
+    coverage = Coverage.objects.get(post=post, operation=operation)
+    if not declared:
+        # A person of the agency vouched for this article: confirmed by them.
+        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+        confirm(coverage, user)
+    return {"coverage": coverage.pk, "is_coverage": verdict["is_coverage"], "waiting": coverage.review_reason}

@@ -9,6 +9,7 @@ a dead worker's batch comes back when its lease runs out.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce, TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -132,10 +133,41 @@ class CoverageStatus(models.TextChoices):
 
 
 class CoverageQuerySet(models.QuerySet):
+    """The one definition of an article that counts, used by the dashboard, the operation page, the
+    report in every format and the client's link.
+
+    An article counts when it is about the operation's product, attached to a placement, confirmed
+    (by a person, or by the veille on strong evidence: see `coverage.py`) and published on or after
+    the day of the placement's first contact. One published before is *spontaneous*: listed apart,
+    in no ratio. One not yet confirmed is for the agency's eyes only.
+    """
+
     def for_membership(self, membership):
         from ambassade.campaigns.models import Operation
 
         return self.filter(operation__in=Operation.objects.for_membership(membership))
+
+    def _dated(self):
+        from ambassade.campaigns.models import first_contact_of
+
+        return self.filter(placement__isnull=False).annotate(
+            first_contact=first_contact_of("placement"),
+            contact_day=TruncDay("first_contact", tzinfo=timezone.get_default_timezone()),
+            published=Coalesce("post__published_at", "post__found_at"),
+        )
+
+    def confirmed(self):
+        return self.filter(status=CoverageStatus.CONFIRMED)
+
+    def that_count(self):
+        return self.confirmed()._dated().filter(first_contact__isnull=False, published__gte=models.F("contact_day"))
+
+    def spontaneous(self):
+        return self.confirmed()._dated().filter(
+            models.Q(first_contact__isnull=True) | models.Q(published__lt=models.F("contact_day")))
+
+    def awaiting_review(self):
+        return self.filter(status=CoverageStatus.DETECTED)
 
 
 class Coverage(models.Model):
@@ -158,6 +190,9 @@ class Coverage(models.Model):
     giveaway_cue = models.CharField(max_length=300, blank=True)
     giveaway_deadline = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=20, default="watch", help_text=_("veille, ajout manuel, déclaration"))
+    review_reason = models.CharField(
+        max_length=300, blank=True, help_text=_("pourquoi une personne doit vérifier cet article avant qu'il compte")
+    )
     detected_at = models.DateTimeField(default=timezone.now, db_index=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
-from ambassade.campaigns.models import ActorKind, Operation
+from ambassade.campaigns.models import Operation
 
-from .coverage import publish_placement
+from .coverage import confirm
 from .manual import add_article, blog_for_url
 from .models import Coverage, CoverageStatus
 
@@ -25,11 +25,12 @@ def coverage_review(request, pk):
     action = request.POST.get("action")
     if action not in ("confirm", "reject"):
         return _back(request)
-    coverage.status = CoverageStatus.CONFIRMED if action == "confirm" else CoverageStatus.REJECTED
-    coverage.reviewed_by, coverage.reviewed_at = request.user, timezone.now()
-    coverage.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    if action == "confirm" and coverage.placement:
-        publish_placement(coverage.placement, coverage.post.url, actor=ActorKind.PERSON, user=request.user)
+    if action == "confirm":
+        confirm(coverage, request.user)
+    else:
+        coverage.status, coverage.reviewed_by, coverage.reviewed_at = (CoverageStatus.REJECTED, request.user,
+                                                                       timezone.now())
+        coverage.save(update_fields=["status", "reviewed_by", "reviewed_at"])
     messages.success(request, _("Merci : article confirmé.") if action == "confirm"
                      else _("Noté : ce n'est pas un article sur le produit."))
     return _back(request)
