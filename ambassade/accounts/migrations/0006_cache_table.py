@@ -12,5 +12,5 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0004_usedtoken")]
+    dependencies = [("accounts", "0005_organisation_auto_confirm_articles")]
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
