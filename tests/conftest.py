@@ -44,9 +44,59 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     database = settings.DATABASES["default"]
     if "postgresql" in database["ENGINE"]:
-        run = os.environ.get("AMBASSADE_TEST_RUN") or f"{socket.gethostname()[:20]}_{os.getpid()}"
+        host = socket.gethostname()[:20]
+        run = os.environ.get("AMBASSADE_TEST_RUN") or f"{host}_{os.getpid()}"
         name = f"test_{database['NAME']}_{run}".lower().replace("-", "_").replace(".", "_")[:63]
         database.setdefault("TEST", {})["NAME"] = name
+        _drop_abandoned_test_databases(database, f"test_{database['NAME']}_{host}_".lower().replace("-", "_"))
+
+
+def _drop_abandoned_test_databases(database: dict, prefix: str) -> None:
+    """A run killed half-way leaves its database behind: drop those of this machine whose
+    process is gone (a run still going keeps its own)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(host=database["HOST"], port=database["PORT"] or 5432, user=database["USER"],
+                             password=database.get("PASSWORD") or None, dbname="postgres", autocommit=True,
+                             connect_timeout=5) as maintenance:
+            names = [row[0] for row in maintenance.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
+            for name in names:
+                pid = name[len(prefix):]
+                if pid.isdigit() and not _alive(int(pid)):
+                    maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        pass  # housekeeping only: the run itself reports a database it cannot reach
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_lingering_sessions(request):
+    """On PostgreSQL, a connection left open by a server thread (the live server, a worker run
+    in the test process) stopped the test database from being dropped at the end. Set up
+    after the test database (so torn down before it), this closes them."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    yield
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 @pytest.fixture(autouse=True)
