@@ -148,8 +148,11 @@ def parcel(request, token, blogger, pk):
 
 @with_blogger
 def article(request, token, blogger, pk):
-    """The blogger declares their article: fetched and analysed by the veille; reminders stop at once."""
-    from ambassade.watch.manual import add_article, blog_for_url
+    """The blogger declares their article: fetched and analysed by the veille; reminders stop at once.
+
+    The fetch happens in the task worker, never in this request; the page waits for it."""
+    from ambassade.watch.manual import blog_for_url
+    from ambassade.watch.pending import queue_article
 
     placement = _placements(blogger).filter(pk=pk).first()
     url = request.POST.get("url", "").strip()
@@ -158,13 +161,25 @@ def article(request, token, blogger, pk):
     if blog_for_url(blogger.organisation, url) != blogger.blog:
         messages.error(request, _("Cette adresse n'est pas sur votre blog (%(blog)s).") % {"blog": blogger.blog.url})
         return _back(token)
-    result = add_article(placement.operation_id, url, None, source="declared")
-    if "error" in result:
-        messages.error(request, result["error"])
-    else:
-        messages.success(request, _("Merci ! Votre article est enregistré : plus aucune relance à ce sujet."))
+    request_token = queue_article(placement.operation, url, None, source="declared", blogger_id=blogger.pk)
     _heard(blogger)
-    return _back(token)
+    return redirect("portal_article_status", token=token, request_token=request_token)
+
+
+@with_blogger
+def article_status(request, token, blogger, request_token):
+    """Where the declared article stands: polls itself (htmx) until the worker is done."""
+    from ambassade.watch import pending
+
+    state = pending.load(request_token)
+    if state is None or state["blogger"] != blogger.pk:
+        return render(request, "portal/invalid.html", {}, status=404)
+    done = state["state"] == pending.DONE
+    result = state["result"] or {}
+    context = {"token": token, "request_token": request_token, "blogger": blogger, "state": state, "done": done,
+               "error": result.get("error", "") if done else ""}
+    template = "portal/_article_status.html" if request.htmx else "portal/article_status.html"
+    return render(request, template, context)
 
 
 @with_blogger
