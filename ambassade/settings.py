@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ambassade.imports",
     "ambassade.watch",
     "ambassade.targeting",
+    "ambassade.giveaways",
     "ambassade.reports",
     "ambassade.portal",
     "ambassade.dashboard",
@@ -272,6 +273,12 @@ WATCH_MAX_INTERVAL = env_int("AMBASSADE_WATCH_MAX_INTERVAL", 24 * 3600, minimum=
 WATCH_HOST_DELAY = float(env_int("AMBASSADE_WATCH_HOST_DELAY_MS", 1000, minimum=0)) / 1000
 WATCH_BATCH_SIZE = env_int("AMBASSADE_WATCH_BATCH_SIZE", 200, minimum=1)
 WATCH_LEASE_SECONDS = env_int("AMBASSADE_WATCH_LEASE_SECONDS", 300, minimum=5)
+
+# Giveaways (concours): comments read every GIVEAWAY_CHECK_SECONDS while a giveaway is open, the REST
+# API by pages of GIVEAWAY_PAGE_SIZE; winners' data erased GIVEAWAY_ERASE_DAYS after the prize arrived.
+GIVEAWAY_CHECK_SECONDS = env_int("AMBASSADE_GIVEAWAY_CHECK_SECONDS", 3600, minimum=60)
+GIVEAWAY_PAGE_SIZE = env_int("AMBASSADE_GIVEAWAY_PAGE_SIZE", 100, minimum=1)
+GIVEAWAY_ERASE_DAYS = env_int("AMBASSADE_GIVEAWAY_ERASE_DAYS", 90, minimum=1)
 WATCH_NEW_POSTS_PER_CHECK = env_int("AMBASSADE_WATCH_NEW_POSTS_PER_CHECK", 20, minimum=1)
 WATCH_TEXT_RETENTION_DAYS = env_int("AMBASSADE_WATCH_TEXT_RETENTION_DAYS", 90, minimum=1)
 

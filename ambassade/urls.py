@@ -8,6 +8,7 @@ from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.dashboard import team
 from ambassade.dashboard import views as dashboard
+from ambassade.giveaways import views as giveaways
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
 from ambassade.outreach import views as outreach
@@ -30,6 +31,19 @@ urlpatterns = [
     path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
     path("articles/demande/<str:token>/", watch.article_status, name="article_status"),
     path("operations/<int:pk>/ciblage/", targeting.targeting, name="targeting"),
+    path("operations/<int:pk>/concours/nouveau/", giveaways.giveaway_create, name="giveaway_create"),
+    path("concours/<int:pk>/", giveaways.giveaway_detail, name="giveaway_detail"),
+    path("concours/<int:pk>/lire/", giveaways.giveaway_collect, name="giveaway_collect"),
+    path("concours/<int:pk>/csv/", giveaways.giveaway_upload, name="giveaway_upload"),
+    path("concours/<int:pk>/participations/<int:entry_pk>/", giveaways.entry_decide, name="entry_decide"),
+    path("concours/<int:pk>/tirage/", giveaways.giveaway_draw, name="giveaway_draw"),
+    path("concours/<int:pk>/gagnants/<int:winner_pk>/colis/", giveaways.winner_ship, name="winner_ship"),
+    path("c/<str:public_id>/", giveaways.giveaway_rules, name="giveaway_rules"),
+    path("c/<str:public_id>/certificat/", giveaways.giveaway_certificate, name="giveaway_certificate"),
+    path("c/<str:public_id>/certificat.json", giveaways.giveaway_certificate_json, name="giveaway_certificate_json"),
+    path("concours-confirmer/<str:token>/", giveaways.giveaway_confirm, name="giveaway_confirm"),
+    path("concours-gagnant/<str:token>/", giveaways.giveaway_address, name="giveaway_address"),
+    path("concours-colis/<str:token>/", giveaways.giveaway_receipt, name="giveaway_receipt"),
     path("operations/<int:pk>/mails/", outreach.operation_mail, name="operation_mail"),
     path("operations/<int:pk>/compte-rendu/", reports.operation_report_view, name="operation_report"),
     path("clients/<int:pk>/compte-rendu/", reports.client_report_view, name="client_report"),

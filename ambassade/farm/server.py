@@ -20,7 +20,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
-from . import render
+from . import giveaways, render
 from .catalog import FarmBlog, build_catalog
 
 
@@ -197,6 +197,9 @@ def make_app(farm: Farm) -> web.Application:
                 return _respond(request, blog, lambda: render.sitemap_urls(blog, base), "application/xml")
         elif path == "/sitemap.xml":
             return _respond(request, blog, lambda: render.sitemap_urls(blog, base), "application/xml")
+        comments = giveaways.respond(farm, blog, request, base)
+        if comments is not None:
+            return comments
         post = render.find_post(blog, path)
         if post is None:
             raise web.HTTPNotFound(text="Page introuvable.")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ambassade.campaigns.models import Operation, Placement
 from ambassade.campaigns.status import Status
+from ambassade.giveaways import report as giveaway_report
 from ambassade.outreach.models import Direction, MessageKind, MessageStatus
 from ambassade.watch.models import Coverage
 
@@ -118,6 +119,7 @@ class OperationReport:
     shipping_cost: Decimal
     comments_measured: int
     articles_with_comments: int
+    giveaways: list = field(default_factory=list)  # giveaways.report.GiveawayLine
 
     @property
     def total_cost(self) -> Decimal:
@@ -201,6 +203,7 @@ def operation_report(operation: Operation, now=None, audience: str = CLIENT) -> 
     for coverage in coverages.spontaneous().order_by("published"):
         spontaneous.setdefault(coverage.placement_id, []).append(coverage)
     shipments_of = {p.pk: list(p.shipments.all()) for p in placements}
+    prizes = giveaway_report.prize_shipment_ids(operation)  # a winner's parcel is not the blogger's
     awaiting = [_article(c, shipments_of.get(c.placement_id, []), audience)
                 for c in coverages.awaiting_review().order_by("detected_at")] if audience == AGENCY else []
     articles, spontaneous_articles, lines = [], [], []
@@ -232,7 +235,7 @@ def operation_report(operation: Operation, now=None, audience: str = CLIENT) -> 
         timeline += [(a.published_at, f"article spontané, avant notre premier contact : {a.title}")
                      for a in before if a.published_at]
         bloggers = [b.display_name for b in placement.blog.bloggers.all()]
-        shipment = shipments[0] if shipments else None
+        shipment = next((s for s in shipments if s.pk not in prizes), None)
         lines.append(BloggerLine(
             blog=placement.blog.name, url=placement.blog.url, person=", ".join(bloggers),
             status=placement.status, status_label=placement.get_status_display(),
@@ -247,7 +250,7 @@ def operation_report(operation: Operation, now=None, audience: str = CLIENT) -> 
         operation=operation, generated_at=now, funnel=funnel(operation), articles=articles, bloggers=lines,
         spontaneous=spontaneous_articles, awaiting=awaiting, audience=audience, units_shipped=units,
         product_cost=product_cost, shipping_cost=shipping_cost, comments_measured=sum(commented),
-        articles_with_comments=len(commented))
+        articles_with_comments=len(commented), giveaways=giveaway_report.lines_for(operation))
 
 
 @dataclass
