@@ -56,6 +56,11 @@ def _how_to_enter(giveaway: Giveaway) -> list[str]:
 
 
 def articles(giveaway: Giveaway) -> list[Article]:
+    """Elided as a French reader expects ("d'Agence A", not "de Agence A")."""
+    return [Article(a.title, [elide(p) for p in a.paragraphs]) for a in _articles(giveaway)]
+
+
+def _articles(giveaway: Giveaway) -> list[Article]:
     operation = giveaway.operation
     brand, agency = operation.brand, giveaway.organisation.name
     prizes = giveaway.winners_count
@@ -63,7 +68,7 @@ def articles(giveaway: Giveaway) -> list[Article]:
     unit = count(giveaway.prize_quantity, "unité", "unités")
     ways = _how_to_enter(giveaway)
     return [
-        Article("Article 1 – Organisation", [elide(
+        Article("Article 1 – Organisation", [(
             f"Le jeu-concours « {giveaway.title} » est organisé par le blog {_organiser(giveaway)}, en partenariat "
             f"avec la marque {brand}, qui offre les lots. {agency} en assure la gestion pour le compte de la "
             "marque (collecte des participations, tirage au sort, envoi des lots).")]),
