@@ -154,3 +154,28 @@ def test_a_reason_is_required_and_the_list_is_fixed_after_the_freeze(giveaway):
     services.freeze(giveaway)
     with pytest.raises(services.GiveawayError):
         services.decide(entry, "valid", "confirmé par téléphone")
+
+
+def test_the_cm_creates_a_giveaway_from_its_operation_and_the_prize_is_reserved(world, client):
+    from ambassade.logistics.ledger import available
+
+    client.force_login(world.member)
+    assert "Concours" in client.get(reverse("operation_detail", args=[world.operation.pk])).content.decode()
+    before = available(world.product)
+    response = client.post(reverse("giveaway_create", args=[world.operation.pk]), {
+        "placement": world.placement.pk, "title": "Yaourts à gagner", "post_url": "https://cuisine-de-lea.example/c/",
+        "post_id": "7", "prize": world.product.pk, "prize_quantity": 1, "prize_value": "3.50", "winners_count": 2,
+        "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-08T20:00", "min_age": 18,
+        "countries": "France métropolitaine", "sources": ["wp_rest", "form"], "author_names": "Léa B, lea_cuisine",
+        "claim_days": 10})
+    giveaway = Giveaway.objects.get()
+    assert response.status_code == 302 and available(world.product) == before - 2
+    assert timezone.localtime(giveaway.closes_at).strftime("%H:%M %Z") == "20:00 CET"  # Paris time
+    assert giveaway.author_names == ["Léa B", "lea_cuisine"]
+    assert sorted(giveaway.source_rows.values_list("kind", flat=True)) == ["form", "wp_rest"]
+    too_many = client.post(reverse("giveaway_create", args=[world.operation.pk]), {
+        "placement": world.placement.pk, "title": "Trop", "post_url": "https://cuisine-de-lea.example/d/",
+        "prize": world.product.pk, "prize_quantity": 1, "prize_value": "1", "winners_count": 50,
+        "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-08T20:00", "min_age": 18, "countries": "France",
+        "sources": ["form"], "claim_days": 10})
+    assert "plus de stock" in too_many.content.decode() and Giveaway.objects.count() == 1

@@ -16,6 +16,7 @@ from ambassade.lib.french import count
 from ambassade.logistics.ledger import OutOfStock, Parcel
 
 from . import links, reglement, services
+from .collect import FETCHED
 from .comments import Unreadable, parse_csv
 from .forms import AddressForm, CsvForm, DecisionForm, EntryForm, GiveawayForm, ParcelForm
 from .models import Entry, EntryStatus, Giveaway, SourceKind, Winner
@@ -30,7 +31,7 @@ def _giveaway(request, pk) -> Giveaway:
                              .select_related("placement__blog", "placement__operation", "prize"), pk=pk)
 
 
-@staff_view(edit=True)
+@staff_view(agency=True)
 def giveaway_create(request, pk):
     operation = get_object_or_404(Operation.objects.for_membership(request.membership), pk=pk)
     form = GiveawayForm(request.POST or None, operation=operation)
@@ -46,7 +47,9 @@ def giveaway_create(request, pk):
         else:
             messages.success(request, "Concours créé : le lot est réservé et l'engagement du tirage publié.")
             return redirect("giveaway_detail", giveaway.pk)
-    return render(request, "giveaways/giveaway_form.html", {"form": form, "operation": operation})
+    existing = Giveaway.objects.for_membership(request.membership).filter(placement__operation=operation)
+    return render(request, "giveaways/giveaway_form.html", {"form": form, "operation": operation,
+                                                            "existing": existing.select_related("placement__blog")})
 
 
 @staff_view()
@@ -59,7 +62,9 @@ def giveaway_detail(request, pk):
     return render(request, "giveaways/giveaway_detail.html", {
         "giveaway": giveaway, "entries": entries, "rules": RULES, "valid": valid,
         "exclusions": [{"rule": RULES.get(r["rule"], r["rule"]), "n": r["n"]} for r in by_rule],
-        "sources": giveaway.source_rows.all(), "winners": giveaway.winners.select_related("entry", "shipment"),
+        "sources": giveaway.source_rows.filter(kind__in=FETCHED), "form_entries": SourceKind.FORM in giveaway.sources,
+        "winners": [(w, "" if w.entry.email or w.address_given_at else links.address_url(w))
+                    for w in giveaway.winners.select_related("entry", "shipment")],
         "csv_form": CsvForm(), "parcel_form": ParcelForm(), "public_url": links.public_url(giveaway),
         "headline": count(len(entries), "participation", "participations") + ", "
                     + count(valid, "retenue", "retenues"),
