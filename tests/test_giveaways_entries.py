@@ -179,3 +179,20 @@ def test_the_cm_creates_a_giveaway_from_its_operation_and_the_prize_is_reserved(
         "opens_at": "2026-12-01T09:00", "closes_at": "2026-12-08T20:00", "min_age": 18, "countries": "France",
         "sources": ["form"], "claim_days": 10})
     assert "plus de stock" in too_many.content.decode() and Giveaway.objects.count() == 1
+
+
+def test_the_loop_draws_a_closed_giveaway_and_the_command_says_what_it_erases(giveaway, capsys):
+    from django.core.management import call_command
+
+    entry = services.add_form_entry(giveaway, "Ana Roux", "ana@example.org", True)
+    services.confirm_form_entry(entry)
+    assert services.close_due()["drawn"] == 0  # still open
+    assert services.close_due(giveaway.closes_at + timedelta(minutes=1))["drawn"] == 1
+    giveaway.refresh_from_db()
+    assert [w.entry for w in giveaway.winners.all()] == [entry]
+    mail = Message.objects.get(to_address="ana@example.org", subject__startswith="Vous avez gagné")
+    assert "/concours-gagnant/" in mail.body_text and giveaway.public_id in mail.body_text
+    # Fewer fair entries than prizes: the two prizes nobody won go back to the stock.
+    assert giveaway.prize.movements.filter(kind="released", quantity=2).exists()
+    call_command("giveaways", "--erase-only", "--dry-run")
+    assert "données à effacer : 0 gagnants, 0 participations" in capsys.readouterr().out

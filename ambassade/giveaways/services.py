@@ -321,6 +321,7 @@ def close_due(now=None) -> dict:
     for giveaway in Giveaway.objects.filter(closes_at__lte=now, drawn_at__isnull=True):
         freeze(giveaway, now)
         draw(giveaway, now)
+        tell_winners(giveaway)
         drawn += 1
     return {"drawn": drawn}
 

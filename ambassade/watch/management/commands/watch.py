@@ -10,6 +10,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ambassade.giveaways.tasks import close_due_giveaways, collect_entries, erase_giveaway_data
 from ambassade.lib.french import count
 from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_messages
 from ambassade.portal.tasks import apply_retention
@@ -52,6 +53,7 @@ class Command(BaseCommand):
                 purge_post_texts.enqueue()
                 recount_blog_profiles.enqueue()
                 apply_retention.enqueue()
+                erase_giveaway_data.enqueue()
                 digest_sent_on = local.date()
             ensure_feeds()
             due = Feed.objects.due(timezone.now()).count()
@@ -63,6 +65,9 @@ class Command(BaseCommand):
                                   f"{count(batches, 'lot confié', 'lots confiés')} aux workers.")
             # The posts stored by the previous tick's batches, folded into the blogs' profiles (ciblage).
             refresh_blog_profiles.enqueue()
+            # Giveaways: their due comment sources (hourly by default), then the draws past closing time.
+            collect_entries.enqueue()
+            close_due_giveaways.enqueue()
             # Outreach: replies first (they hold follow-ups back), then the rules, then the outbox.
             poll_replies.enqueue()
             if time.monotonic() >= next_followups:
