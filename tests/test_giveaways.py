@@ -243,9 +243,11 @@ def test_the_giveaway_pages_are_the_organisations_own(world, farm, client):
     giveaway, _ = giveaway_on(world, farm, farm_blog(farm, "wordpress"), [SourceKind.WP_REST])
     client.force_login(world.outsider)
     assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 404
-    client.force_login(world.viewer)
-    assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 200
+    client.force_login(world.viewer)  # the client reads the report, never participants' e-mails or links
+    assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 403
     assert client.post(reverse("giveaway_draw", args=[giveaway.pk])).status_code == 403
+    client.force_login(world.member)
+    assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 200
     client.logout()
     assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 302
     assert client.get(reverse("giveaway_rules", args=[giveaway.public_id])).status_code == 200

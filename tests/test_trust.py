@@ -28,6 +28,7 @@ from ambassade.blogs.personal_links import page_token
 from ambassade.campaigns.models import ActorKind, Client, Operation, Placement
 from ambassade.campaigns.status import Status
 from ambassade.farm.demo_data import CLIENT_USER, DEMO_USER, load_demo
+from ambassade.giveaways.models import Giveaway
 from ambassade.imports.models import ImportJob
 from ambassade.lib.http import FetchResult
 from ambassade.logistics import ledger
@@ -314,7 +315,7 @@ def test_a_client_viewer_sees_only_its_clients_messages(world):
 # --- A client viewer walks everything -----------------------------------------------------------------
 
 ID_ROUTES = {"imports": ImportJob, "mails": Message, "operations": Operation, "placements": Placement, "clients": Client, "blogs": Blog,
-             "blogueurs": Blogger, "produits": Product, "articles": Coverage}
+             "blogueurs": Blogger, "produits": Product, "articles": Coverage, "concours": Giveaway}
 BLOGGER_LINK = re.compile(r"/(b|opposition|colis)/[A-Za-z0-9._:~-]{8,}")
 
 

@@ -102,7 +102,9 @@ def parse_comment_feed(body: bytes) -> tuple[list[Comment], int]:
     comments, dropped = [], 0
     for entry in parsed.entries:
         try:
-            stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+            # Asked by name only when present: feedparser warns when one is read in place of the other.
+            stamp = next((entry[k] for k in ("published_parsed", "updated_parsed") if k in entry.keys() and entry[k]),
+                         None)
             if not stamp:
                 raise ValueError("date manquante")
             detail = entry.get("author_detail") or {}

@@ -52,7 +52,7 @@ def giveaway_create(request, pk):
                                                             "existing": existing.select_related("placement__blog")})
 
 
-@staff_view()
+@staff_view(agency=True)  # participants' e-mails and winners' links: the client reads the report instead
 def giveaway_detail(request, pk):
     giveaway = _giveaway(request, pk)
     entries = list(giveaway.entries.order_by("posted_at", "id")[:2000])
