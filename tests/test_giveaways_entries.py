@@ -196,3 +196,12 @@ def test_the_loop_draws_a_closed_giveaway_and_the_command_says_what_it_erases(gi
     assert giveaway.prize.movements.filter(kind="released", quantity=2).exists()
     call_command("giveaways", "--erase-only", "--dry-run")
     assert "données à effacer : 0 gagnants, 0 participations" in capsys.readouterr().out
+
+
+def test_the_entry_form_will_not_mail_anyone_as_often_as_a_script_asks(giveaway, client):
+    url = reverse("giveaway_rules", args=[giveaway.public_id])
+    for i in range(8):
+        client.post(url, {"name": f"Robot {i}", "email": f"victime{i}@example.org", "accept": "on"})
+    assert Message.objects.filter(to_address__startswith="victime").count() == 5
+    response = client.post(url, {"name": "Robot", "email": "encore@example.org", "accept": "on"})
+    assert "Trop de participations envoyées d&#x27;ici" in response.content.decode()

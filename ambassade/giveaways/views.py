@@ -3,6 +3,7 @@ règlement with its entry form, the draw's certificate, the winner's address and
 
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, JsonResponse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ambassade.accounts.access import staff_view
+from ambassade.accounts.client_ip import client_ip
 from ambassade.campaigns.models import Operation
 from ambassade.lib.french import count
 from ambassade.logistics.ledger import OutOfStock, Parcel
@@ -24,6 +26,20 @@ from .rules import RULES
 from .tasks import collect_entries
 
 MAX_CSV = 20 * 1024 * 1024
+# The form sends a confirmation mail to the address typed: without a budget per visitor, the page would
+# mail anyone, as often as a script asks.
+FORM_ENTRIES_PER_ADDRESS = 5
+FORM_WINDOW = 3600
+
+
+def _over_budget(request) -> bool:
+    key = f"giveaway:form:{client_ip(request)}"
+    cache.add(key, 0, FORM_WINDOW)
+    try:
+        return cache.incr(key) > FORM_ENTRIES_PER_ADDRESS
+    except ValueError:
+        cache.set(key, 1, FORM_WINDOW)
+        return False
 
 
 def _giveaway(request, pk) -> Giveaway:
@@ -162,7 +178,9 @@ def giveaway_rules(request, public_id):
     if request.method == "POST":
         if form is None:
             raise Http404
-        if form.is_valid():
+        if form.is_valid() and _over_budget(request):
+            form.add_error(None, "Trop de participations envoyées d'ici : réessayez dans une heure.")
+        elif form.is_valid():
             with transaction.atomic():
                 services.add_form_entry(giveaway, form.cleaned_data["name"], form.cleaned_data["email"],
                                         form.cleaned_data["marketing"])
