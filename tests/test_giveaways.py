@@ -251,3 +251,22 @@ def test_the_giveaway_pages_are_the_organisations_own(world, farm, client):
     client.logout()
     assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 302
     assert client.get(reverse("giveaway_rules", args=[giveaway.public_id])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_demo_giveaway_points_at_the_post_the_demo_farm_grows(settings):
+    from ambassade.farm.catalog import build_catalog
+    from ambassade.farm.demo_data import load_demo
+    from ambassade.farm.render import post_path
+    from ambassade.farm.server import Farm
+
+    org = load_demo()
+    giveaway = Giveaway.objects.get(organisation=org)
+    farm = Farm(build_catalog(60, 42), settings.FARM_DOMAIN)  # as `ambassade farm` builds it
+    thread = farm_giveaways.grow_demo(farm, timezone.localdate())
+    fblog = farm_giveaways.demo_blog(farm.blogs.values())
+    assert giveaway.post_id == str(thread.post.id)
+    assert giveaway.post_url == giveaway.blog.url.rstrip("/") + post_path(fblog, thread.post)
+    assert giveaway.is_open() and giveaway.sources == [SourceKind.WP_REST, SourceKind.FORM]
+    shown = farm_giveaways._visible(thread)
+    assert 0 < len(shown) < len(thread.comments)  # the demo's comments arrive as their time comes

@@ -30,7 +30,7 @@ from ambassade.outreach.models import (
 )
 
 from .catalog import build_catalog
-from .render import feed_path
+from .render import feed_path, post_path
 
 DEMO_USER, DEMO_PASSWORD = "claire", "ambassade-demo"
 CLIENT_USER = "client.delacour"
@@ -162,7 +162,25 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
            start=today - timedelta(days=2))
     for operation in (goûters, hydra):
         _conversations(operation)
+    _giveaway(concours, serum, blogs, today, claire)
     return org
+
+
+def _giveaway(operation, prize, blogs, today, user) -> None:
+    """The giveaway the farm grows on one beauty blog (farm/giveaways.py): the demo's loop reads its comments."""
+    from ambassade.farm import giveaways as farm_giveaways
+    from ambassade.giveaways import services
+    from ambassade.giveaways.models import Giveaway, SourceKind
+
+    fb = farm_giveaways.demo_blog([fb for _blog, fb in blogs.values()])
+    blog = blogs[fb.slug][0]
+    post = farm_giveaways.demo_post(fb, today)
+    opens, closes = farm_giveaways.demo_dates(today)
+    placement = Placement.objects.get_or_create(operation=operation, blog=blog)[0]
+    services.create(Giveaway(
+        organisation=operation.organisation, placement=placement, title=f"Un {operation.product_names[0]} à gagner",
+        post_url=blog.url.rstrip("/") + post_path(fb, post), post_id=str(post.id), prize=prize, prize_value="39.00",
+        winners_count=1, opens_at=opens, closes_at=closes, sources=[SourceKind.WP_REST, SourceKind.FORM]), user=user)
 
 
 ARTICLES = [

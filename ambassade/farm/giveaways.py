@@ -12,10 +12,11 @@ import hashlib
 import json
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
 from html import escape
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -50,6 +51,7 @@ class Thread:
     post: FarmPost
     closes_at: datetime
     comments: list[FarmComment] = field(default_factory=list)
+    live: bool = False  # the demo's thread: a comment appears when its time comes
 
     def add(self, author: str, text: str, date: datetime, **extra) -> FarmComment:
         comment = FarmComment(len(self.comments) + 1, author, text, date, **extra)
@@ -111,7 +113,10 @@ def _wp_item(blog: FarmBlog, post: FarmPost, c: FarmComment, base: str) -> dict:
 
 
 def _visible(thread: Thread) -> list[FarmComment]:
-    return thread.comments
+    if not thread.live:
+        return thread.comments
+    now = datetime.now(UTC)
+    return [c for c in thread.comments if c.date <= now]
 
 
 def _conditional(request: web.Request, body: bytes, content_type: str, headers=None) -> web.Response:
@@ -155,12 +160,14 @@ def respond(farm, blog: FarmBlog, request: web.Request, base: str) -> web.Respon
         thread = _find(farm, blog, post.id) if post else None
         if thread is None:
             return None
-        return _conditional(request, _wp_feed(blog, thread, base).encode("utf-8"), "application/rss+xml")
+        return _conditional(request, _wp_feed(blog, thread, base, _visible(thread)).encode("utf-8"),
+                            "application/rss+xml")
     if blog.platform == "blogger" and path.startswith("/feeds/") and path.endswith("/comments/default"):
         thread = _find(farm, blog, path.split("/")[2])
         if thread is None:
             return None
-        return _conditional(request, _blogger_feed(blog, thread, base).encode("utf-8"), "application/atom+xml")
+        return _conditional(request, _blogger_feed(blog, thread, base, _visible(thread)).encode("utf-8"),
+                            "application/atom+xml")
     return None
 
 
@@ -168,7 +175,7 @@ def _xml_text(text: str) -> str:
     return escape("".join(ch for ch in text if ch >= " " or ch in "\n\t"))
 
 
-def _wp_feed(blog: FarmBlog, thread: Thread, base: str) -> str:
+def _wp_feed(blog: FarmBlog, thread: Thread, base: str, comments: list[FarmComment]) -> str:
     link = base + render.post_path(blog, thread.post)
     items = "".join(
         f"<item><title>Par : {_xml_text(c.author)}</title><link>{link}#comment-{c.id}</link>"
@@ -177,17 +184,17 @@ def _wp_feed(blog: FarmBlog, thread: Thread, base: str) -> str:
         f'<guid isPermaLink="false">{base}/?p={thread.post.id}#comment-{c.id}</guid>'
         f"<description>{_xml_text(c.text[:200])}</description>"
         f"<content:encoded><![CDATA[<p>{_xml_text(c.text)}</p>]]></content:encoded></item>"
-        for c in thread.comments if not c.broken)
+        for c in comments if not c.broken)
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
             'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
             f"<channel><title>Commentaires sur : {_xml_text(thread.post.title)}</title><link>{link}</link>"
             f"<description>{_xml_text(blog.name)}</description>{items}</channel></rss>")
 
 
-def _blogger_feed(blog: FarmBlog, thread: Thread, base: str) -> str:
+def _blogger_feed(blog: FarmBlog, thread: Thread, base: str, comments: list[FarmComment]) -> str:
     post = thread.post
     entries = []
-    for c in thread.comments:
+    for c in comments:
         if c.broken:
             entries.append(f"<entry><id>tag:blogger.com,1999:blog-{blog.index}.post-{c.id}</id>"
                            "<published>jamais</published><author><name>Cassé</name></author></entry>")
@@ -205,3 +212,32 @@ def _blogger_feed(blog: FarmBlog, thread: Thread, base: str) -> str:
             "xmlns:thr='http://purl.org/syndication/thread/1.0'>"
             f"<id>tag:blogger.com,1999:blog-{blog.index}.post{post.id}.comments</id>"
             f"<title>{_xml_text(post.title)}</title>{''.join(entries)}</feed>")
+
+
+# The demo: one giveaway on a beauty blog of the farm, open since six days, closing in two; its comments
+# appear as their time comes, so the demo's loop collects them as a real one would.
+DEMO_BRAND, DEMO_PRODUCT = "Maison Azur", "Sérum Éclat de Nuit"
+
+
+def demo_blog(blogs) -> FarmBlog:
+    healthy = [b for b in blogs if b.platform == "wordpress" and not b.faults]
+    return next((b for b in healthy if "beaute" in b.topics), healthy[0])
+
+
+def demo_dates(today: date) -> tuple[datetime, datetime]:
+    paris = ZoneInfo("Europe/Paris")
+    return (datetime.combine(today - timedelta(days=6), time(10), paris),
+            datetime.combine(today + timedelta(days=2), time(20), paris))
+
+
+def demo_post(blog: FarmBlog, today: date) -> FarmPost:
+    """The same post the farm grows (its catalogue is deterministic): what load_demo points the giveaway at."""
+    return blog.publish(kind="giveaway", brand=DEMO_BRAND, product=DEMO_PRODUCT, when=demo_dates(today)[0])
+
+
+def grow_demo(farm, today: date) -> Thread:
+    opens, closes = demo_dates(today)
+    thread = grow(farm, demo_blog(farm.blogs.values()), brand=DEMO_BRAND, product=DEMO_PRODUCT, opens_at=opens,
+                  closes_at=closes, participants=40, seed=1)
+    thread.live = True
+    return thread

@@ -2,7 +2,9 @@ import asyncio
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from ambassade.farm import giveaways
 from ambassade.farm.catalog import build_catalog
 from ambassade.farm.server import Farm, serve
 
@@ -22,6 +24,8 @@ class Command(BaseCommand):
         if options["healthy"]:
             for blog in farm.blogs.values():
                 blog.faults.clear()
+        elif options["blogs"] >= 10:
+            giveaways.grow_demo(farm, timezone.localdate())  # the demo's giveaway, with its comments
         self.stdout.write(
             f"Ferme : {options['blogs']} blogs sur http://<blog>.{settings.FARM_DOMAIN}:{options['port']}/ "
             f"(liste : http://{settings.FARM_HOST}:{options['port']}/_farm/blogs)"
