@@ -67,8 +67,8 @@ def test_summary_only_rss_is_not_taken_for_full_content():
 def test_a_blog_without_feeds_is_watched_through_its_sitemap(world, settings):
     from ambassade.blogs.models import Blog
     from ambassade.farm.server import FarmThread
-    from ambassade.watch.cycle import run_cycle
     from ambassade.watch.models import Feed, Post
+    from ambassade.workflow.articles import veille_pass
 
     settings.FARM_ALLOWED, settings.WATCH_HOST_DELAY = True, 0.0
     world.blog.delete()
@@ -77,7 +77,7 @@ def test_a_blog_without_feeds_is_watched_through_its_sitemap(world, settings):
         blog.faults.add("no_feed")
         watched = Blog.objects.create(organisation=world.org_a, url=farm.url(blog) + "/", name=blog.name,
                                       platform="wordpress")
-        run_cycle()
+        veille_pass()
         feed = Feed.objects.get(blog=watched)
         assert feed.kind == "sitemap" and feed.url.endswith("wp-sitemap-posts-post-1.xml"), feed.last_error
         posts = Post.objects.filter(blog=watched)

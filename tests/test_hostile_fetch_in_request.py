@@ -21,6 +21,7 @@ from ambassade.lib import http as http_client
 from ambassade.logistics import ledger
 from ambassade.watch import manual
 from ambassade.watch.models import Coverage
+from ambassade.workflow import articles
 
 from .test_outreach_mail import shortlisted, yogurt
 
@@ -130,7 +131,7 @@ def test_a_crash_in_the_worker_is_said_on_the_page(client, world, settings, monk
     def boom(*args, **kwargs):
         raise RuntimeError("native library crashed")
 
-    monkeypatch.setattr(manual, "add_article", boom)
+    monkeypatch.setattr(articles, "add_article", boom)  # what the task calls
     client.force_login(world.member)
     answer = client.post(reverse("article_add", args=[operation.pk]), {"url": "https://lea.example/billet"},
                          follow=True)

@@ -17,8 +17,8 @@ from ambassade.campaigns.status import Status
 from ambassade.imports.models import ImportJob, ImportStatus
 from ambassade.logistics import ledger
 from ambassade.outreach.models import Message, Template
-from ambassade.watch.manual import add_article
 from ambassade.watch.models import Post
+from ambassade.workflow.articles import add_article
 
 from .static_server import StaticServer
 from .test_outreach_mail import shortlisted, yogurt

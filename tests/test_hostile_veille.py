@@ -11,8 +11,8 @@ import json
 import pytest
 
 from ambassade.blogs.models import Blog
-from ambassade.watch.cycle import run_cycle
 from ambassade.watch.models import Feed, Post
+from ambassade.workflow.articles import veille_pass
 
 from .static_server import StaticServer
 
@@ -56,7 +56,7 @@ def test_row3_a_nul_byte_in_a_title_neither_stops_the_batch_nor_reaches_the_data
     poisoned = blog(world, server, "/a/", "/a/wp-json/wp/v2/posts")
     neighbour = blog(world, server, "/b/", "/b/feed")
 
-    report = run_cycle()
+    report = veille_pass()
 
     assert report.checked == 2
     assert Post.objects.get(blog=poisoned).title == "Goûter de Léa"
@@ -82,7 +82,7 @@ def test_row8_an_odd_value_drops_that_field_not_the_blog(world, self_hosted):
     odd = blog(world, server, "/c/", "/c/feed")
     wordpress = blog(world, server, "/d/", "/d/wp-json/wp/v2/posts")
 
-    run_cycle()
+    veille_pass()
 
     assert Feed.objects.get(blog=odd).last_error == ""
     assert Feed.objects.get(blog=wordpress).last_error == ""

@@ -152,7 +152,7 @@ def article(request, token, blogger, pk):
 
     The fetch happens in the task worker, never in this request; the page waits for it."""
     from ambassade.watch.manual import blog_for_url
-    from ambassade.watch.pending import queue_article
+    from ambassade.workflow.pending import queue_article
 
     placement = _placements(blogger).filter(pk=pk).first()
     url = request.POST.get("url", "").strip()
@@ -169,7 +169,7 @@ def article(request, token, blogger, pk):
 @with_blogger
 def article_status(request, token, blogger, request_token):
     """Where the declared article stands: polls itself (htmx) until the worker is done."""
-    from ambassade.watch import pending
+    from ambassade.workflow import pending
 
     state = pending.load(request_token)
     if state is None or state["blogger"] != blogger.pk:

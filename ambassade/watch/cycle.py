@@ -50,6 +50,7 @@ class CycleReport:
     statuses: dict = field(default_factory=lambda: defaultdict(int))
     new_posts: int = 0
     coverages: int = 0
+    coverage_ids: list = field(default_factory=list)  # for the workflow on top (placements, mails)
 
 
 def ensure_feeds() -> int:
@@ -207,7 +208,9 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
         created = _store_posts([p for p, _ in new_posts])
         report.new_posts += len(created)
         fresh = [(p, verdicts[id(p)][1]) for p, _ in new_posts if (p.blog_id, p.guid) in created]
-        report.coverages += _detect(fresh, operations)
+        found = _detect(fresh, operations)
+        report.coverages += len(found)
+        report.coverage_ids += found
 
 
 def _write_failure(feed: Feed, error: Exception, report: CycleReport) -> None:
@@ -295,17 +298,19 @@ def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
     return Lexicon(terms), operations
 
 
-def _detect(posts, operations: dict[int, Operation]) -> int:
-    """Coverage for each (new post, operation of its blog's organisation) it is about."""
-    count = 0
+def _detect(posts, operations: dict[int, Operation]) -> list[int]:
+    """Coverage for each (new post, operation of its blog's organisation) it is about; the new ids."""
+    found = []
     for post, per_group in posts:
         for op_id, verdict in per_group.items():
             operation = operations.get(op_id)
             if operation is None or operation.organisation_id != post.blog.organisation_id:
                 continue
-            if verdict.is_coverage and _during(post, operation) and record_coverage(post, operation, verdict.as_json()):
-                count += 1
-    return count
+            if verdict.is_coverage and _during(post, operation):
+                coverage = record_coverage(post, operation, verdict.as_json())
+                if coverage is not None:
+                    found.append(coverage.pk)
+    return found
 
 
 def _during(post: Post, operation: Operation) -> bool:

@@ -9,12 +9,12 @@ from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.campaigns.models import Operation
+from ambassade.workflow import pending
+from ambassade.workflow.articles import confirm_article
+from ambassade.workflow.pending import queue_article
 
-from . import pending
-from .coverage import confirm
 from .manual import blog_for_url
 from .models import Coverage, CoverageStatus
-from .pending import queue_article
 
 
 class ArticleURLForm(forms.Form):
@@ -29,7 +29,7 @@ def coverage_review(request, pk):
     if action not in ("confirm", "reject"):
         return _back(request)
     if action == "confirm":
-        confirm(coverage, request.user)
+        confirm_article(coverage, request.user)
     else:
         coverage.status, coverage.reviewed_by, coverage.reviewed_at = (CoverageStatus.REJECTED, request.user,
                                                                        timezone.now())

@@ -16,9 +16,11 @@ from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_mess
 from ambassade.portal.tasks import apply_retention
 from ambassade.targeting.refresh import refresh_profiles
 from ambassade.targeting.tasks import recount_blog_profiles, refresh_blog_profiles
-from ambassade.watch.cycle import ensure_feeds, run_cycle
+from ambassade.watch.cycle import ensure_feeds
 from ambassade.watch.models import Feed
-from ambassade.watch.tasks import check_due_blogs, purge_post_texts, send_coverage_digest
+from ambassade.watch.tasks import purge_post_texts, send_coverage_digest
+from ambassade.workflow.articles import veille_pass
+from ambassade.workflow.tasks import check_due_blogs
 
 DIGEST_HOUR = 8  # the CM's daily summary goes out with the first tick after 8:00, local time
 FOLLOWUPS_EVERY = 600  # seconds between two passes of the follow-up rules
@@ -89,7 +91,7 @@ class Command(BaseCommand):
         with Progress(TextColumn("Veille"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console) as progress:
             bar = progress.add_task("veille", total=total)
-            report = run_cycle(batch_size, progress=lambda outcome: progress.advance(bar))
+            report = veille_pass(batch_size, progress=lambda outcome: progress.advance(bar))
         statuses = ", ".join(f"{k} : {v}" for k, v in sorted(report.statuses.items())) or "rien à vérifier"
         console.print(f"{report.checked} blogs vérifiés ({statuses}) ; {report.new_posts} nouveaux billets ; "
                       f"{report.coverages} articles sur des produits suivis.")

@@ -45,7 +45,7 @@ def queue_article(operation, url: str, user_id: int | None, *, source: str = "ma
 
 @task()
 def add_article_later(token: str, operation_id: int, url: str, user_id: int | None, source: str = "manual") -> dict:
-    from .manual import add_article
+    from .articles import add_article
 
     state = load(token) or {"organisation": None, "operation": operation_id, "blogger": None, "url": url,
                             "source": source}
