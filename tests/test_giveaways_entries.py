@@ -205,3 +205,25 @@ def test_the_entry_form_will_not_mail_anyone_as_often_as_a_script_asks(giveaway,
     assert Message.objects.filter(to_address__startswith="victime").count() == 5
     response = client.post(url, {"name": "Robot", "email": "encore@example.org", "accept": "on"})
     assert "Trop de participations envoyées d&#x27;ici" in response.content.decode()
+
+
+def test_a_reinstated_entry_keeps_its_persons_place():
+    found = judge([Candidate(1, "Julie", "", "", "http://mon-blog.example est mon blog", T0 + timedelta(hours=1),
+                             decided="valid"),
+                   Candidate(2, "Julie", "", "", "Je participe !", T0 + timedelta(hours=2))],
+                  opens_at=T0, closes_at=T0 + timedelta(days=7), author_names=[], author_sites=[])
+    assert (found[1].status, found[2].rule) == ("valid", "duplicate")
+
+
+def test_one_wordpress_comment_read_by_the_api_and_the_feed_is_one_entry(giveaway):
+    when = timezone.now()
+    rest, _ = parse_wp_rest(b'[{"id": 345, "author_name": "Ana", "date_gmt": "%s", "content": {"rendered": "Je '
+                            b'participe"}}]' % when.strftime("%Y-%m-%dT%H:%M:%S").encode())
+    feed, _ = parse_comment_feed(
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>c</title><item><title>Par : Ana</title>'
+        b'<guid isPermaLink="false">https://x.example/?p=12#comment-345</guid><pubDate>'
+        + when.strftime("%a, %d %b %Y %H:%M:%S +0000").encode() + b"</pubDate><description>Je participe"
+        b"</description></item></channel></rss>")
+    assert feed[0].external_id == "345"
+    assert services.ingest(giveaway, SourceKind.WP_REST, rest) == 1
+    assert services.ingest(giveaway, SourceKind.WP_FEED, feed) == 0

@@ -61,6 +61,16 @@ def _when(value) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+_WP_COMMENT = re.compile(r"#comment-(\d+)$")
+
+
+def comment_number(guid) -> str:
+    """WordPress's feed names a comment '…?p=12#comment-345'; its REST API and its CSV export say 345: one id
+    for one comment, whichever way it came in."""
+    found = _WP_COMMENT.search(guid) if isinstance(guid, str) else None
+    return found.group(1) if found else guid
+
+
 def _comment(**fields) -> Comment:
     external_id = clean_text(str(fields.pop("external_id") or "")).strip()[:200]
     if not external_id:
@@ -111,7 +121,7 @@ def parse_comment_feed(body: bytes) -> tuple[list[Comment], int]:
             content = (entry.get("content") or [{}])[0].get("value") or entry.get("summary") or ""
             reply_to = entry.get("thr_in-reply-to") or {}
             comments.append(_comment(
-                external_id=entry.get("id") or entry.get("link"),
+                external_id=comment_number(entry.get("id") or entry.get("link")),
                 author_name=_short(entry.get("author") or detail.get("name"), MAX_NAME),
                 author_url=_short(detail.get("href"), MAX_URL),
                 text=plain(content),

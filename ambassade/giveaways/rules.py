@@ -55,6 +55,7 @@ class Candidate:
     parent_id: str = ""
     by_blog_user: bool = False
     confirmed: bool = True
+    decided: str = ""  # the CM's decision (valid | excluded), which the rules do not revisit
 
 
 @dataclass
@@ -120,6 +121,13 @@ def judge(candidates: list[Candidate], *, opens_at, closes_at, author_names: lis
     kept: dict[str, Candidate] = {}
     kept_by_name: dict[str, list[Candidate]] = {}
     for c in sorted(candidates, key=lambda c: (c.posted_at, c.key)):
+        if c.decided:
+            # Reinstated by the CM, it still holds its person's place: a later comment is the duplicate.
+            if c.decided == "valid":
+                kept.setdefault(person_key(c), c)
+                kept_by_name.setdefault(person_name(c.author_name), []).append(c)
+            verdicts[c.key] = Verdict(c.decided, "" if c.decided == "valid" else "manual")
+            continue
         verdict = _first_rule(c, opens_at, closes_at, authors, author_sites_)
         if verdict is None:
             key = person_key(c)

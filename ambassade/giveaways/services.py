@@ -18,6 +18,7 @@ from .models import Entry, EntryDecision, EntryStatus, Giveaway, Source, SourceK
 from .rules import RULES, Candidate, judge
 
 MODE = "commit-reveal (no public beacon reachable)"
+WORDPRESS = (SourceKind.WP_REST, SourceKind.WP_FEED, SourceKind.CSV)
 
 
 class GiveawayError(ValueError):
@@ -68,14 +69,17 @@ def ingest(giveaway: Giveaway, source: str, comments: list[Comment]) -> int:
     """Store the comments not seen yet (by their id on the platform); returns how many are new."""
     if giveaway.frozen_at:
         return 0
-    known = set(Entry.objects.filter(giveaway=giveaway, source=source).values_list("external_id", flat=True))
+    # WordPress's REST API, its comment feed and its CSV export number comments alike: one comment read
+    # two ways is one entry.
+    family = WORDPRESS if source in WORDPRESS else (source,)
+    known = set(Entry.objects.filter(giveaway=giveaway, source__in=family).values_list("external_id", flat=True))
     taken = set(Entry.objects.filter(giveaway=giveaway).values_list("code", flat=True))
     fresh = [c for c in {c.external_id: c for c in comments}.values() if c.external_id not in known]
     rows = [Entry(giveaway=giveaway, source=source, external_id=c.external_id, code=_unique_code(giveaway.pk, taken),
                   author_name=c.author_name, author_url=c.author_url, email=c.email, text=c.text,
                   posted_at=c.posted_at, parent_id=c.parent_id, rule_detail="wp_user" if c.by_blog_user else "")
             for c in fresh]
-    Entry.objects.bulk_create(rows, batch_size=500)
+    Entry.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)  # a racing pass wrote it first
     if rows:
         rejudge(giveaway)
     return len(rows)
@@ -95,15 +99,16 @@ def rejudge(giveaway: Giveaway) -> None:
     entries = list(Entry.objects.filter(giveaway=giveaway))
     candidates = [Candidate(e.pk, e.author_name, e.author_url, e.email, e.text, e.posted_at, e.source,
                             e.parent_id, by_blog_user=e.rule_detail == "wp_user",
-                            confirmed=e.source != SourceKind.FORM or e.email_confirmed_at is not None)
-                  for e in entries if not e.overridden]
+                            confirmed=e.source != SourceKind.FORM or e.email_confirmed_at is not None,
+                            decided=e.status if e.overridden else "")
+                  for e in entries]
     # Entries decided by hand still occupy their person's place (an excluded one does not).
     verdicts = judge(candidates, opens_at=giveaway.opens_at, closes_at=giveaway.closes_at,
                      author_names=_author_names(giveaway), author_sites=[giveaway.blog.url])
     changed = []
     for entry in entries:
         verdict = verdicts.get(entry.pk)
-        if verdict is None:
+        if verdict is None or entry.overridden:
             continue
         detail = "wp_user" if entry.rule_detail == "wp_user" else verdict.detail
         if (entry.status, entry.rule, entry.rule_detail) != (verdict.status, verdict.rule, detail):
