@@ -9,7 +9,8 @@ from ambassade.giveaways import verify_draw
 
 codes = st.text(alphabet="0123456789ABCDEF", min_size=8, max_size=8)
 entry = st.fixed_dictionaries({
-    "code": codes, "initials": st.text(max_size=6), "status": st.sampled_from(["valid", "excluded"]),
+    "code": codes, "initials": st.text(max_size=6), "at": st.text(max_size=16),
+    "status": st.sampled_from(["valid", "excluded"]),
     "rule": st.sampled_from(["", "late", "author", "duplicate", "links"]),
 })
 entries = st.lists(entry, min_size=1, max_size=40, unique_by=lambda e: e["code"])
@@ -41,7 +42,7 @@ def test_the_draw_depends_only_on_its_inputs(secret_hex, rows, n, rng):
 def test_any_change_to_the_list_or_the_secret_makes_the_check_disagree(secret_hex, rows, n, data):
     cert = certificate(secret_hex, rows, n)
     i = data.draw(st.integers(min_value=0, max_value=len(rows) - 1))
-    change = data.draw(st.sampled_from(["status", "rule", "initials", "drop", "add", "code", "secret"]))
+    change = data.draw(st.sampled_from(["status", "rule", "initials", "at", "drop", "add", "code", "secret"]))
     changed = [dict(e) for e in rows]
     if change == "status":
         changed[i]["status"] = "excluded" if changed[i]["status"] == "valid" else "valid"
@@ -49,6 +50,8 @@ def test_any_change_to_the_list_or_the_secret_makes_the_check_disagree(secret_he
         changed[i]["rule"] += "x"
     elif change == "initials":
         changed[i]["initials"] += "Z"
+    elif change == "at":
+        changed[i]["at"] += "1"
     elif change == "drop":
         del changed[i]
     elif change == "add":

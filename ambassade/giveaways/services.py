@@ -133,8 +133,9 @@ def decide(entry: Entry, status: str, reason: str, *, user=None) -> EntryDecisio
 
 
 def public_entries(giveaway: Giveaway) -> list[dict]:
-    return [{"code": e.code, "initials": e.initials, "status": e.status, "rule": e.rule}
-            for e in giveaway.entries.order_by("code")]
+    # The date is public on the blog already; with the initials it lets a commenter find their own code.
+    return [{"code": e.code, "initials": e.initials, "at": timezone.localtime(e.posted_at).strftime("%Y-%m-%d %H:%M"),
+             "status": e.status, "rule": e.rule} for e in giveaway.entries.order_by("code")]
 
 
 def freeze(giveaway: Giveaway, now=None) -> Giveaway:

@@ -8,8 +8,8 @@ and a standalone checker anyone can copy. The exact encoding, byte for byte:
 
 - secret: 32 random bytes, published as 64 lower-case hex characters once the draw is made;
 - commitment = SHA-256(secret bytes), hex; published when the giveaway is created;
-- the frozen list: the certificate's "entries", each {"code", "initials", "status", "rule"}, sorted by
-  code; its bytes are the UTF-8 of json.dumps(list, ensure_ascii=False, sort_keys=True,
+- the frozen list: the certificate's "entries", each {"code", "initials", "at", "status", "rule"} ("at":
+  when the entry was posted, Paris time, "YYYY-MM-DD HH:MM"; absent reads as ""), sorted by code; its bytes are the UTF-8 of json.dumps(list, ensure_ascii=False, sort_keys=True,
   separators=(",", ":")); list hash = SHA-256 of those bytes, hex; published at the closing time;
 - seed = SHA-256(secret bytes ‖ list hash's 32 raw bytes), hex;
 - each valid entry's ticket = HMAC-SHA-256(key = seed's 32 raw bytes, message = the entry's code in
@@ -30,8 +30,9 @@ def commitment_of(secret_hex: str) -> str:
 
 
 def canonical_entries(entries: list[dict]) -> bytes:
-    rows = sorted(({"code": str(e["code"]), "initials": str(e["initials"]), "status": str(e["status"]),
-                    "rule": str(e.get("rule") or "")} for e in entries), key=lambda e: e["code"])
+    rows = sorted(({"code": str(e["code"]), "initials": str(e["initials"]), "at": str(e.get("at") or ""),
+                    "status": str(e["status"]), "rule": str(e.get("rule") or "")} for e in entries),
+                  key=lambda e: e["code"])
     return json.dumps(rows, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
