@@ -227,3 +227,15 @@ def test_one_wordpress_comment_read_by_the_api_and_the_feed_is_one_entry(giveawa
     assert feed[0].external_id == "345"
     assert services.ingest(giveaway, SourceKind.WP_REST, rest) == 1
     assert services.ingest(giveaway, SourceKind.WP_FEED, feed) == 0
+
+
+@pytest.mark.django_db
+def test_the_loop_reads_comments_and_draws_each_tick_and_erases_daily():
+    from ambassade.scheduler.loop import LoopState, tick
+
+    state = LoopState(batch_size=50)
+    tick(state, now=timezone.make_aware(datetime(2026, 12, 1, 9)), monotonic=0.0)
+    assert {"collect_entries", "close_due_giveaways", "erase_giveaway_data"} <= set(state.enqueued)
+    tick(state, now=timezone.make_aware(datetime(2026, 12, 1, 10)), monotonic=1.0)
+    assert {"collect_entries", "close_due_giveaways"} <= set(state.enqueued)
+    assert "erase_giveaway_data" not in state.enqueued  # once a day

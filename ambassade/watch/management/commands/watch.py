@@ -1,6 +1,5 @@
 """`ambassade watch`: the veille loop. `--once`: one full pass here, with a progress bar."""
 
-import math
 import signal
 import time
 
@@ -10,20 +9,11 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ambassade.giveaways.tasks import close_due_giveaways, collect_entries, erase_giveaway_data
-from ambassade.lib.french import count
-from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_messages
-from ambassade.portal.tasks import apply_retention
+from ambassade.scheduler.loop import LoopState, tick
 from ambassade.targeting.refresh import refresh_profiles
-from ambassade.targeting.tasks import recount_blog_profiles, refresh_blog_profiles
 from ambassade.watch.cycle import ensure_feeds
 from ambassade.watch.models import Feed
-from ambassade.watch.tasks import purge_post_texts, send_coverage_digest
 from ambassade.workflow.articles import veille_pass
-from ambassade.workflow.tasks import check_due_blogs
-
-DIGEST_HOUR = 8  # the CM's daily summary goes out with the first tick after 8:00, local time
-FOLLOWUPS_EVERY = 600  # seconds between two passes of the follow-up rules
 
 
 class Command(BaseCommand):
@@ -46,36 +36,11 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
         self.stdout.write(f"Veille : un tour toutes les {options['tick']:g} s (Ctrl-C ou SIGTERM pour arrêter).")
-        digest_sent_on = None
-        next_followups = 0.0
+        state = LoopState(batch_size=options["batch_size"], max_tasks=options["max_tasks"])
         while not self._stopping:
-            local = timezone.localtime()
-            if local.hour >= DIGEST_HOUR and digest_sent_on != local.date():
-                send_coverage_digest.enqueue()
-                purge_post_texts.enqueue()
-                recount_blog_profiles.enqueue()
-                apply_retention.enqueue()
-                erase_giveaway_data.enqueue()
-                digest_sent_on = local.date()
-            ensure_feeds()
-            due = Feed.objects.due(timezone.now()).count()
-            batches = min(options["max_tasks"], math.ceil(due / options["batch_size"]))
-            for _ in range(batches):
-                check_due_blogs.enqueue(options["batch_size"])
-            if batches:
-                self.stdout.write(f"{count(due, 'blog à vérifier', 'blogs à vérifier')} : "
-                                  f"{count(batches, 'lot confié', 'lots confiés')} aux workers.")
-            # The posts stored by the previous tick's batches, folded into the blogs' profiles (ciblage).
-            refresh_blog_profiles.enqueue()
-            # Giveaways: their due comment sources (hourly by default), then the draws past closing time.
-            collect_entries.enqueue()
-            close_due_giveaways.enqueue()
-            # Outreach: replies first (they hold follow-ups back), then the rules, then the outbox.
-            poll_replies.enqueue()
-            if time.monotonic() >= next_followups:
-                plan_followups.enqueue()
-                next_followups = time.monotonic() + FOLLOWUPS_EVERY
-            send_due_messages.enqueue()
+            line = tick(state, monotonic=time.monotonic())
+            if line:
+                self.stdout.write(line)
             deadline = time.monotonic() + options["tick"]
             while not self._stopping and time.monotonic() < deadline:
                 time.sleep(0.2)
@@ -96,3 +61,6 @@ class Command(BaseCommand):
         console.print(f"{report.checked} blogs vérifiés ({statuses}) ; {report.new_posts} nouveaux billets ; "
                       f"{report.coverages} articles sur des produits suivis.")
         console.print(f"{refresh_profiles()} profils de blogs mis à jour.")
+        upcoming = Feed.objects.filter(gone=False).order_by("next_check_at").values_list("next_check_at", flat=True)
+        if upcoming.first():
+            console.print(f"Prochaine vérification prévue le {timezone.localtime(upcoming.first()):%d/%m/%Y à %H:%M}.")
