@@ -73,7 +73,7 @@ def analyze_groups(article: Article, lexicon: Lexicon) -> tuple[Verdict, dict]:
     title, body = fold(article.title or ""), fold(article.text)
     title_hits, body_hits = written_as_names(title, lexicon.find(title)), written_as_names(body, lexicon.find(body))
     shared = (detect_disclosure(title, body), detect_giveaway(body, article.published),
-              classify(f"{article.title or ''}. {article.text}"))
+              classify(article.text, title=article.title or ""))
     whole = _verdict(article, title, body, title_hits, body_hits, lexicon, None, shared)
     groups = {h.term.group for h in title_hits + body_hits}
     groups |= {term.group for term, _link in _link_mentions(article.links, lexicon, None)}
