@@ -22,7 +22,7 @@ from ambassade.watch.detect.normalize import fold
 
 DATA = Path(__file__).parent / "data" / "real_posts.jsonl"
 LABEL_KEYS = ("url", "blog", "platform", "year", "topic", "topics", "subject", "passing", "disclosure",
-              "disclosure_cue", "giveaway", "giveaway_cue", "title", "labeller")
+              "disclosure_cue", "giveaway", "giveaway_cue", "tricky", "title", "labeller")
 DISCLOSURES = ("gifted", "sponsored", "self_bought", "none")
 TUNING_SHARE = 55  # percent of URLs, by hash: below 60 % whatever the hash's luck
 MAX_CUE_WORDS = 30
