@@ -46,12 +46,15 @@ GIFTED = [
     r"(?:recue?s?|reception) (?:de la part de|par la marque)", r"de la part de la marque",
     r"(?:^|\W)(?:j'ai|j'avais|je l'ai|je les ai|nous avons|on a) (?:\w+ )?recue?s? (?:ce|cette|ces|le colis|un colis|la box|une box|le coffret"
     r"|(?:un|une|deux|trois) (?:(?:joli|petit|beau|adorable|gros|magnifique)e? )?(?:colis|coffret|paquet|exemplaire|livre|roman|kit|echantillon|produit|box|invitation|gel|soin|creme|serum)|la proposition|l'invitation|une invitation|un mail|un message|en test|pour tester)",
+    r"\bj'(?:ai|avais) recue?s? (?:il y a|hier|recemment|en cadeau de la)", r"la chance (?:\w+ )?de recevoir",
+    r"\bje suis repartie? avec (?:un|une|des|plein)", r"\b(?:dejeuner|diner|soiree|voyage|evenement|petit dejeuner) (?:de )?presse\b",
+    r"\b(?:etaient|etions|sont|etait) (?:invite|convie)e?s?\b",
     r"recue?s? (?:en test|pour (?:le |la )?test|en service presse|dans ma boite aux lettres|par la poste)",
     r"merci (?:a |aux )?(?:[\w' -]{2,60}? )?pour (?:l'envoi|ce colis|cet envoi|ce cadeau|cette lecture|ce livre|ce roman"
     r"|ce service presse|ce partenariat|l'invitation|cette invitation|la confiance|leur confiance|ce test)",
     r"je remercie [\w' -]{2,60}? pour (?:l'envoi|cet envoi|ce colis|cette lecture|ce livre|ce roman|ce service presse"
     r"|ce partenariat|l'invitation|cette invitation|leur confiance|sa confiance|la confiance)",
-    r"(?:m'a|m'ont|nous a|nous ont) (?:envoye|offert|prete|fait parvenir)e?s? (?:ce|cette|ces|gracieusement|un|une|le|la|les)",
+    r"(?:m'a|m'ont|nous a|nous ont) (?:\w+ )?(?:envoye|offert|prete|fait parvenir)e?s? (?:ce|cette|ces|gracieusement|un|une|le|la|les)",
     r"la marque m'a (?:envoye|offert|prete)",
     rf"{_INVITE} (?:par|chez) (?!(?:mon|ma|mes|des amis|une amie|un ami)\b)",
     r"service (?:de )?presse", r"envoi presse", r"kit (?:de )?press", r"a l'invitation de",
@@ -60,15 +63,18 @@ GIFTED = [
     r"(?:une |cette |l')invitation (?:de|d'|a decouvrir)", r"\binvitation (?:chez|emanant|de la part)", r"sur invitation",
     r"#gifted", r"#produit ?offert", r"#invitation",
     r"pret de la marque", r"dans le cadre d'une operation",
-    r"(?:m'a|m'ont|nous a|nous ont) (?:\w+ )?propose (?:de (?:tester|decouvrir|recevoir|m'integrer|venir)|un test)",
-    r"(?:me|nous) propos\w* (?:[^.!?]{0,40}? )?de (?:tester|decouvrir|recevoir|m'integrer|venir|participer)", r"proposition de (?:tester|test|decouvrir)",
+    r"(?:m'a|m'ont|nous a|nous ont) (?:\w+ )?propose (?:[^.!?]{0,40}? )?(?:de (?:tester|decouvrir|recevoir|m'integrer|venir)|un test)",
+    r"(?:me|nous) propos\w* (?:[^.!?]{0,40}? )?de (?:tester|decouvrir|recevoir|m'integrer|venir|participer)", r"proposition (?:de|pour) (?:tester|test|decouvrir)",
     r"panel de testeu\w+", r"(?:j'ai ete|j'ai eu la chance d'etre) (?:choisie?|selectionnee?) (?:pour|parmi|au sein)",
     r"(?:contacte|sollicite)e? par (?:la marque|l'agence|la boutique|les|le|la|l')",
     r"grace (?:au|aux) partenariats?\b", r"(?:merci|je remercie) [^.!?]{0,60}?\b(?:aux|les) editions", r"grace a mon partenaire", r"partenariat avec les editions",
 ]
 SELF_BOUGHT = [
     r"achetee?s? avec mes (?:propres )?(?:sous|deniers|economies)", r"achetee?s? moi meme",
-    rf"(?:^|\W)(?:j'ai|j'avais|je l'ai|je l'avais|je les ai|je les avais|nous avons|on a|on avait) (?:(?!pas |jamais |rien )\w+ ){{0,2}}{_BUY}\b",
+    rf"(?:^|\W)(?:j'ai|j'avais|je l'ai|je l'avais|je les ai|je les avais|nous avons|on a|on avait) (?:(?!pas |jamais |rien )[\w']+ ){{0,2}}{_BUY}\b",
+    r"\binvestir dans (?:un|une|le|la|ce|cette|des)\b", r"\bavoir (?:paye|achete|commande)e?s? (?:mon|ma|mes|le|la|les|ce|cette)\b",
+    r"\bcommandee?s? (?:la semaine|le mois|hier|il y a)", r"\b(?:l'|les )acheter\b",
+    r"\bj'ai pris (?:ce|cette|ces) (?:roman|livre|produit|modele|pot|tube|flacon|coffret|sac|paire)",
     r"(?:^|\W)(?:j'|je (?:l'|les |en )?)(?:ai|avais) (?:\w+ )?(?:pu )?(?:les |l')?(?:acquerir|acheter)\b",
     r"\bje (?:me )?(?:l'|les )?(?:rachete|achete|commande|craque|m'abonne)\b",
     r"\bje me suis (?:\w+ )?(?:offert|paye|achete|fait plaisir|reinscrite?|abonnee?)",
@@ -100,7 +106,7 @@ _FAMILY_GIVER = re.compile(
     r"\b(?:mon (?:mari|cheri|copain|amoureux|pere|frere|fils|homme|cousin|oncle|parrain|chum)|ma (?:mere|maman|soeur|fille|belle mere|cousine|tante|copine|marraine|meilleure amie|chef)"
     r"|mes (?:parents|enfants|beaux parents|amis|copines|collegues)|une amie|un ami|la famille|seconde main|noel|pour mon anniversaire|concours|gagne)\b"
 )
-_SELF_NOT_PURCHASE = re.compile(r"\b(?:si (?:je|j'|vous|on)|j'aurais|je pourrais|voulez|vous (?:pouvez|pourrez))\b")
+_SELF_NOT_PURCHASE = re.compile(r"\b(?:si (?:je|j'|vous|on)|j'aurais|je pourrais|voulez|vous (?:pouvez|pourrez)|hesitez|je vais)\b")
 
 
 def _compile(patterns):

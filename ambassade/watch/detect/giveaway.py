@@ -13,7 +13,7 @@ from .normalize import Folded
 
 STRONG = [
     r"jeu concours", r"\bgiveaway\b", r"tirage au sort", r"#concours\w*", r"#giveaway\w*",
-    r"pour (?:tenter de )?(?:participer|gagner)", r"(?:je vous|vous) fai[st] gagner", r"vous fait gagner",
+    r"pour (?:tenter de )?(?:participer|gagner)", r"(?:je vous|vous) fai[st] gagner", r"\bvous faire gagner", r"vous fait gagner",
     r"a remporter\b", r"a gagner\s*:",
     r"(?:lots?|coffrets?|exemplaires?|box|places?|invitations?|bons? d'achat|produits?) [^.!?]{0,30}a gagner",
     r"a gagner [^.!?]{0,12}\b(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|\d+) "
