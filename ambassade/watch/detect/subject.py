@@ -63,9 +63,27 @@ def written_as_names(folded: Folded, hits: list[Hit]) -> list[Hit]:
     return kept
 
 
+# Names as a writer capitalises them: "Hôtels Mercure", "Zara Home", "iPad" (not sentence starts).
+_NAME = re.compile(r"(?<![.!?:»\n] )(?<!^)\b(?:[A-ZÀ-Ý][\w’'&-]*|[a-z]+[A-Z][\w-]*)(?: (?:[A-ZÀ-Ý][\w’'&-]*|de|du|des|d’|et))*")
+OUTSHONE, OUTSHONE_BY = -1.5, 2  # another name named twice as often takes the subject
+
+
+def _most_named_other(body: Folded, hits: list[Hit]) -> int:
+    """How often the most-named other proper name appears in the text."""
+    own = {body.text[h.start:h.end] for h in hits}
+    counts: dict[str, int] = {}
+    for match in _NAME.finditer(body.original):
+        name = " ".join(fold_term(match.group()).split()[:2])
+        if len(name) >= 3 and name not in FUNCTION_WORDS and not any(name in o or o in name for o in own):
+            counts[name] = counts.get(name, 0) + 1
+    return max(counts.values(), default=0)
+
+
 def subject_score(title_hits: list[Hit], body_hits: list[Hit], body: Folded) -> float:
     text = body.text
     score = IN_TITLE if title_hits else 0.0
+    if not title_hits and body_hits and _most_named_other(body, body_hits) >= OUTSHONE_BY * max(len(body_hits), 2):
+        score += OUTSHONE
     score += PER_MENTION * min(len(body_hits), MAX_MENTIONS)
     if body_hits and body_hits[0].start <= OPENING and (len(body_hits) >= 2 or title_hits):
         score += IN_OPENING
