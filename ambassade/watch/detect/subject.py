@@ -51,13 +51,15 @@ def _sentence(text: str, start: int, end: int) -> str:
 
 
 def written_as_names(folded: Folded, hits: list[Hit]) -> list[Hit]:
-    """A term spelled like a French function word ("Elle", "Tu") counts only with its capital."""
+    """A term spelled like a French function word ("Elle", "Tu") counts only with its capital,
+    and not at a sentence's start, where every word has one."""
     kept = []
     for hit in hits:
         word = folded.text[hit.start:hit.end]
         if word in FUNCTION_WORDS:
             begin, _ = folded.original_span(hit.start, hit.end)
-            if not folded.original[begin:begin + 1].isupper():
+            before = folded.original[:begin].rstrip()
+            if not folded.original[begin:begin + 1].isupper() or not before or before[-1] in ".!?:…\n":
                 continue
         kept.append(hit)
     return kept
