@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 
+from ambassade.accounts import views as accounts
 from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
 from ambassade.imports import views as imports
@@ -16,6 +19,9 @@ urlpatterns = [
     path("", campaigns.dashboard, name="dashboard"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("equipe/", accounts.team, name="team"),
+    path("clients/", accounts.clients, name="clients"),
+    path("invitation/<str:uidb64>/<str:token>/", accounts.invitation, name="invitation"),
     path("operations/", campaigns.operation_list, name="operation_list"),
     path("operations/nouvelle/", campaigns.operation_create, name="operation_create"),
     path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
@@ -64,5 +70,7 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progression/", imports.import_progress, name="import_progress"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Browsers ask for /favicon.ico whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
 ]

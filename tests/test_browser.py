@@ -250,3 +250,19 @@ def test_a_client_viewer_walks_every_page_it_can_reach_and_finds_nothing_of_the_
             if href.startswith(live_server.url) and "format=" not in href and "/static/" not in href:
                 todo.append(href.split("#")[0])
     assert shots >= 4, seen
+
+
+def test_each_topic_checkbox_sits_on_its_own_labels_line(page, live_server):
+    load_demo()
+    log_in(page, live_server)
+    page.goto(live_server.url + "/operations/nouvelle/")
+    page.screenshot(path=ARTIFACTS / "operation-form.png", full_page=True)
+    boxes = page.locator("#id_target_topics input[type=checkbox]")
+    assert boxes.count() == 11
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        label = page.locator(f"label[for='{box.get_attribute('id')}']")
+        b, text = box.bounding_box(), label.bounding_box()
+        assert abs((b["y"] + b["height"] / 2) - (text["y"] + text["height"] / 2)) < 6, label.inner_text()
+    page.get_by_label("Cuisine").check()
+    assert page.locator("#id_target_topics input:checked").evaluate("e => e.parentElement.textContent.trim()") == "Cuisine"

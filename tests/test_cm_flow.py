@@ -163,3 +163,135 @@ def test_wider_sending_hours_apply_to_mails_already_queued_and_send_mail_says_wh
     response = client.post(reverse("mail_settings"), fields)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Message.objects.get().send_after <= timezone.now()
+
+
+def _todo(membership_user, key):
+    from ambassade.accounts.models import Membership
+    from ambassade.campaigns.today import what_needs_me
+
+    items = what_needs_me(Membership.objects.get(user=membership_user), timezone.now())
+    return {p.pk for item in items if item.key == key for p in item.placements}
+
+
+def test_every_dashboard_list_clears_the_moment_its_item_is_handled(client, world):
+    from ambassade.campaigns.models import PlacementEvent
+    from ambassade.logistics.models import Supply
+    from ambassade.watch.models import Coverage, Post
+
+    operation = yogurt(world)
+    Supply.objects.create(operation=operation, product=world.product)
+    lea, julie, hugo, ines = shortlisted(world, operation, ["Lea", "Julie", "Hugo", "Ines"])
+    long_ago = timezone.now() - timedelta(days=40)
+    # "Sans réponse depuis 7 jours": Lea, until her one follow-up is queued.
+    ledger.move(lea, Status.PITCHED, at=long_ago)
+    assert lea.pk in _todo(world.member, "no_reply")
+    Message.objects.create(placement=lea, organisation=world.org_a, kind=MessageKind.FOLLOW_UP, step="no_answer",
+                           to_address="lea@lea.example", subject="Re", body_text="…", status=MessageStatus.QUEUED)
+    assert lea.pk not in _todo(world.member, "no_reply")
+    # "Réponses à traiter" then "Colis à préparer": Julie replied, then accepted, then her parcel left.
+    for step in (Status.PITCHED, Status.REPLIED):
+        ledger.move(julie, step)
+    assert julie.pk in _todo(world.member, "replied")
+    ledger.move(julie, Status.ACCEPTED, user=world.member)
+    assert julie.pk not in _todo(world.member, "replied") and julie.pk in _todo(world.member, "to_ship")
+    shipment = ledger.ship(julie, ledger.Parcel("Colissimo", "6A3", "4.95"), at=timezone.now() - timedelta(days=11))
+    PlacementEvent.objects.filter(placement=julie, to_status=Status.SHIPPED).update(at=timezone.now() - timedelta(days=11))
+    type(julie).objects.filter(pk=julie.pk).update(status_changed_at=timezone.now() - timedelta(days=11))
+    assert julie.pk not in _todo(world.member, "to_ship")
+    # "Colis sans accusé de réception", said in days: until the receipt is confirmed.
+    assert julie.pk in _todo(world.member, "parcel")
+    client.force_login(world.member)
+    assert "11 jours" in client.get(reverse("dashboard")).content.decode()
+    ledger.confirm_receipt(shipment, by="agency", at=timezone.now() - timedelta(days=31))
+    type(julie).objects.filter(pk=julie.pk).update(status_changed_at=timezone.now() - timedelta(days=31))
+    assert julie.pk not in _todo(world.member, "parcel")
+    # "Reçus il y a plus de 30 jours, sans article": until the veille finds something (even to check).
+    assert julie.pk in _todo(world.member, "no_article")
+    post = Post.objects.create(blog=julie.blog, guid="g", url="https://julie.example/g", title="Goûter")
+    Coverage.objects.create(post=post, operation=operation, placement=julie)
+    assert julie.pk not in _todo(world.member, "no_article")
+
+
+def test_a_reply_leaves_a_repondre_once_the_agency_moved_on_but_a_later_word_stays(client, world):
+    operation = yogurt(world)
+    (hugo,) = shortlisted(world, operation, ["Hugo"])
+    ledger.move(hugo, Status.PITCHED)
+    received = timezone.now() - timedelta(days=21)
+    Message.objects.create(placement=hugo, organisation=world.org_a, direction="in", kind=MessageKind.REPLY,
+                           status=MessageStatus.RECEIVED, from_address="hugo@hugo.example", subject="Re",
+                           body_text="Avec plaisir !", received_at=received)
+    assert Message.objects.to_answer().count() == 1
+    ledger.move(hugo, Status.ACCEPTED, user=world.member)  # the CM moved the card from the board
+    assert not Message.objects.to_answer().exists()
+    client.force_login(world.member)
+    assert "Avec plaisir" not in client.get(reverse("to_answer")).content.decode()
+    Message.objects.record_word_from_blogger(hugo, "Problème de colis", "Le pot est arrivé cassé.")
+    assert [m.body_text for m in Message.objects.to_answer()] == ["Le pot est arrivé cassé."]
+
+
+def test_the_history_names_who_acted_and_a_shipment_never_reads_as_a_cancellation(client, world):
+    from ambassade.campaigns.models import ActorKind
+    from ambassade.logistics.models import Supply
+
+    operation = yogurt(world)
+    Supply.objects.create(operation=operation, product=world.product)
+    (lea,) = shortlisted(world, operation, ["Lea"])
+    ledger.move(lea, Status.PITCHED, actor=ActorKind.RULE)
+    ledger.move(lea, Status.REPLIED, actor=ActorKind.REPLY)
+    ledger.move(lea, Status.ACCEPTED, user=world.member)
+    ledger.ship(lea, ledger.Parcel("Colissimo", "6A4", "4.95"), user=world.member)
+    client.force_login(world.member)
+    panel = client.get(reverse("placement_detail", args=[lea.pk]), headers={"HX-Request": "true"}).content.decode()
+    history = panel.split("Historique", 1)[1]
+    assert "· Réponse reçue" in history and "· Règle" in history and "member_a" in history
+    assert "Personne (" not in history
+    product = client.get(reverse("product_detail", args=[world.product.pk])).content.decode()
+    assert "Réservation transformée en colis" in product and "Réservation annulée" not in product
+
+
+def test_two_blogs_with_one_name_are_told_apart_by_their_address_when_adding_one(client, world):
+    from ambassade.blogs.models import Blog
+
+    for host in ("laura-geek.example", "laurageek.example"):
+        Blog.objects.create(organisation=world.org_a, url=f"https://{host}/", name="Laura geek")
+    client.force_login(world.member)
+    page = client.get(reverse("operation_detail", args=[world.operation.pk])).content.decode()
+    assert "Laura geek — laura-geek.example" in page and "Laura geek — laurageek.example" in page
+
+
+def test_a_refusal_is_a_page_a_person_can_read_and_no_traceback(client, world, caplog):
+    import logging
+
+    client.force_login(world.viewer)
+    with caplog.at_level(logging.WARNING):
+        response = client.get(reverse("blog_list"))
+    assert response.status_code == 403
+    import html
+
+    page = html.unescape(response.content.decode())
+    assert "Accès réservé" in page and "Réservé à l'équipe de l'agence" in page and "<nav" in page
+    assert not any(r.exc_info for r in caplog.records)
+    assert client.get("/favicon.ico").status_code == 301
+
+
+def test_the_mail_settings_page_speaks_french(client, world):
+    client.force_login(world.owner)
+    page = client.get(reverse("mail_settings")).content.decode()
+    for label in ("Port SMTP", "Sécurité SMTP", "Identifiant SMTP", "Port IMAP", "Dossier IMAP lu"):
+        assert label in page, label
+    assert "Smtp port" not in page and "Imap folder" not in page
+
+
+def test_a_shared_client_link_speaks_the_agencys_language_not_the_browsers(world):
+    from django.test import Client as Browser
+
+    from ambassade.accounts.links import create_link
+
+    _link, token = create_link(world.client, days=30, label="direction", user=None)
+    english_browser = Browser(headers={"accept-language": "en-US,en;q=0.9"})
+    page = english_browser.get(reverse("shared_client_report", args=[token])).content.decode()
+    assert "comptes rendus en direct" in page and "LIVE REPORTS" not in page.upper().replace("COMPTES", "")
+    world.org_a.language = "en"
+    world.org_a.save()
+    page = Browser().get(reverse("shared_client_report", args=[token])).content.decode()
+    assert "comptes rendus en direct" not in page

@@ -39,3 +39,45 @@ def test_it_shows_the_demo_dashboard(client):
     body = client.get(reverse("dashboard")).content.decode()
     assert "Goûters d&#x27;hiver" in body or "Goûters d'hiver" in body
     assert "Colis à préparer" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_command_serves_with_the_wsgi_server_and_stops_on_sigterm(tmp_path):
+    """`ambassade demo` as the README runs it: banner only once the port answers, pages and static files
+    served by gunicorn (not the development server), a clean stop."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    def free_port():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    web, farm = free_port(), free_port()
+    env = {**os.environ, "AMBASSADE_DATA_DIR": str(tmp_path), "AMBASSADE_FARM_PORT": str(farm),
+           "DATABASE_URL": "", "PYTHONUNBUFFERED": "1"}
+    env.pop("DATABASE_URL")
+    demo = subprocess.Popen([sys.executable, "-m", "ambassade", "demo", "--addr", f"127.0.0.1:{web}"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline, lines = time.monotonic() + 120, []
+        while time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            lines.append(line)
+            if "Ambassade tourne sur" in line or demo.poll() is not None:
+                break
+        assert "Ambassade tourne sur" in "".join(lines), "".join(lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/connexion/", timeout=10) as page:  # no retry needed
+            assert page.status == 200 and "gunicorn" in page.headers.get("Server", "")
+            assert "Se connecter" in page.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/static/css/app.css", timeout=10) as css:
+            assert css.status == 200
+    finally:
+        os.killpg(demo.pid, signal.SIGTERM)
+        out, _ = demo.communicate(timeout=30)
+    assert demo.returncode == 0 and "Démo arrêtée." in out

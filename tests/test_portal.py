@@ -156,7 +156,7 @@ def test_the_retention_rule_asks_then_erases_and_says_what_it_did(db, settings):
     Blogger.objects.filter(pk__in=[b.pk for b in quiet]).update(last_heard_at=old, created_at=old)
     out = io.StringIO()
     call_command("gdpr_retention", "--dry-run", stdout=out)
-    assert out.getvalue().startswith("2 personne(s) seraient sollicitée(s)")
+    assert out.getvalue().startswith("2 personnes seraient sollicitées")
     assert not Message.objects.filter(step="consent").exists()
     call_command("gdpr_retention", stdout=io.StringIO())
     asked = Message.objects.filter(step="consent")

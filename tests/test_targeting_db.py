@@ -113,7 +113,7 @@ def test_it_leaves_out_a_recent_refusal_from_the_same_client_and_a_competitors_b
     tied = Placement.objects.create(operation=rival, blog=blogs["kitchen2"])
     for step in (Status.SHORTLISTED, Status.PITCHED, Status.ACCEPTED):
         ledger.move(tied, step)
-    operation = yogurt_operation(world, exclusions=["Yoplait"])
+    operation = yogurt_operation(world, competitors=["Yoplait"])
     ids = {p.blog.pk for p in shortlist(operation).proposals}
     assert blogs["kitchen"].pk not in ids and blogs["kitchen2"].pk not in ids
     # Another client may still ask: a refusal is for one client, not for life.
@@ -167,7 +167,10 @@ def test_the_shortlist_builder_is_for_the_agency_of_the_operation_only(client, w
     client.force_login(world.member)
     page = client.get(url)
     assert page.status_code == 200
-    assert "Camille cuisine" in page.content.decode() and "Manon stop" not in page.content.decode()
+    ranked = page.content.decode().split('<ol class="candidates">', 1)[1]
+    assert "Camille cuisine" in ranked and "Manon stop" not in ranked
+    # ...and the page says who each hard filter left out: the CM can check, not guess.
+    assert "Manon stop" in page.content.decode().split("Écartés d'office", 1)[1].split("</details>", 1)[0]
     travel_first = client.get(url, {"relevance": "0", "topics": "0", "saturation": "1"}, HTTP_HX_REQUEST="true")
     assert travel_first.status_code == 200 and "<html" not in travel_first.content.decode()
 
@@ -240,3 +243,30 @@ def test_many_stale_profiles_are_refreshed_by_a_worker_while_the_page_says_so(cl
     # The task ran (immediate backend in tests): the profile caught up, and the page said it would.
     assert "en cours de mise à jour" in page
     assert stale_blog_ids() == []
+
+
+def test_a_topic_to_avoid_is_not_a_competitor_and_each_filter_names_the_blogs_it_left_out(world, blogs):
+    operation = yogurt_operation(world, name="Goûter léger", topics_avoided=["grossesse"], competitors=["Yoplait"])
+    result = shortlist(operation, limit=20)
+    assert "competitor" not in result.excluded
+    assert [b.name for b in result.excluded_blogs["avoided_topic"]] == ["Léa maman"]
+    assert blogs["mum"].pk not in {p.blog.pk for p in result.proposals}
+    assert [b.name for b in result.excluded_blogs["opted_out"]] == ["Manon stop"]
+    out = StringIO()
+    call_command("rank", "--operation", str(operation.pk), "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["excluded_blogs"]["avoided_topic"] == [
+        {"blog_id": blogs["mum"].pk, "blog": "Léa maman", "url": blogs["mum"].url}]
+
+
+def test_a_blog_without_a_contact_is_not_an_opt_out_and_can_be_ranked_on_request(world, blogs):
+    Blogger.objects.filter(blog=blogs["kitchen"]).delete()  # imported without a person
+    operation = yogurt_operation(world)
+    result = shortlist(operation, limit=20)
+    assert [b.name for b in result.excluded_blogs["no_contact"]] == ["Camille cuisine"]
+    assert "Camille cuisine" not in [b.name for b in result.excluded_blogs.get("opted_out", [])]
+    with_them = shortlist(operation, limit=20, include_without_contact=True)
+    camille = next(p for p in with_them.proposals if p.blog == blogs["kitchen"])
+    assert any("pas encore de contact" in w for w in camille.warnings)
+    assert "no_contact" not in with_them.excluded and "Manon stop" in [
+        b.name for b in with_them.excluded_blogs["opted_out"]]  # an objection is never overridden

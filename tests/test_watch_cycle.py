@@ -185,4 +185,4 @@ def test_the_blog_list_shows_which_blogs_the_veille_is_not_reading(client, world
     assert "disparu" in page and "HTTP 429" in page
     assert names("unchecked")[0] == {"Tout neuf"}
     everything, page = names("")
-    assert everything == {gone.name, throttled.name, healthy.name, "Tout neuf"} and "lu il y a" in page
+    assert everything == {gone.name, throttled.name, healthy.name, "Tout neuf"} and "lu à l&#x27;instant" in page

@@ -8,8 +8,9 @@ never data, and a client viewer only ever reaches their own client.
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def staff_view(edit: bool = False, manage: bool = False, agency: bool = False):
@@ -23,19 +24,25 @@ def staff_view(edit: bool = False, manage: bool = False, agency: bool = False):
                 return redirect_to_login(request.get_full_path())
             membership = request.membership
             if not membership:
-                raise PermissionDenied("Ce compte n'appartient à aucune organisation.")
+                return refused(request, _("Ce compte n'appartient à aucune organisation."))
             if agency and membership.client_id:
-                raise PermissionDenied("Réservé à l'équipe de l'agence.")
+                return refused(request, _("Réservé à l'équipe de l'agence : vos comptes rendus sont sous "
+                                          "« Opérations »."))
             unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
             if (edit or unsafe) and not membership.can_edit:
-                raise PermissionDenied("Accès en lecture seule.")
+                return refused(request, _("Votre accès est en lecture seule."))
             if manage and not membership.can_manage:
-                raise PermissionDenied("Réservé aux responsables.")
+                return refused(request, _("Réservé aux responsables de l'agence."))
             return view(request, *args, **kwargs)
 
         return wrapper
 
     return decorator
+
+
+def refused(request, reason: str):
+    """A 403 a person can read (and no traceback in the log: a refusal is not an error)."""
+    return render(request, "403.html", {"reason": reason}, status=403)
 
 
 def get_scoped_or_404(queryset, **lookup):

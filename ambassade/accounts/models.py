@@ -14,6 +14,11 @@ class Organisation(models.Model):
         help_text=_("Un article de la veille qui a le produit pour sujet, nommé dans le corps du billet, compte "
                     "sans attendre ; tous les autres attendent qu'une personne de l'agence les confirme."),
     )
+    language = models.CharField(
+        _("langue des comptes rendus partagés"), max_length=8, default="fr",
+        choices=[("fr", "Français"), ("en", "English")],
+        help_text=_("Un lien client s'affiche dans cette langue, quelle que soit celle du navigateur."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,8 +23,12 @@ class OperationForm(forms.ModelForm):
     aliases = TermsField(label=_("Autres noms, hashtags"), required=False)
     brand_domains = TermsField(label=_("Domaines de la marque"), required=False,
                                help_text=_("ex. laiterie-delacour.fr"))
-    exclusions = TermsField(label=_("Exclusions"), required=False,
-                            help_text=_("Marques concurrentes, thèmes à éviter."))
+    competitors = TermsField(label=_("Marques concurrentes"), required=False,
+                             help_text=_("Séparées par des virgules : Yoplait, Danone. Un blog qui travaille avec "
+                                         "l'une d'elles est écarté."))
+    topics_avoided = TermsField(label=_("Thèmes à éviter"), required=False,
+                                help_text=_("Séparés par des virgules : grossesse, alcool. Un blog qui en parle est "
+                                            "écarté."))
     keywords = TermsField(label=_("Mots-clés du brief"), required=False,
                           help_text=_("Ce dont les blogs visés parlent déjà : goûter, pâtisserie, recettes d'enfants…"))
     target_topics = forms.MultipleChoiceField(label=_("Thèmes visés"), required=False, choices=TAXONOMY.items(),
@@ -35,7 +39,7 @@ class OperationForm(forms.ModelForm):
         model = Operation
         fields = [
             "client", "name", "kind", "status", "brand", "brief", "product_description", "keywords",
-            "product_category", "product_names", "aliases", "brand_domains", "exclusions", "target_topics",
+            "product_category", "product_names", "aliases", "brand_domains", "competitors", "topics_avoided", "target_topics",
             "language", "starts_on", "ends_on", "target_size",
         ]
         widgets = {

@@ -83,11 +83,15 @@ class Operation(models.Model):
     product_names = models.JSONField(_("produits à surveiller"), default=list, blank=True)
     aliases = models.JSONField(_("autres noms, hashtags"), default=list, blank=True)
     brand_domains = models.JSONField(_("domaines de la marque"), default=list, blank=True)
-    exclusions = models.JSONField(
-        _("exclusions"),
-        default=list,
-        blank=True,
-        help_text=_("Marques concurrentes et thèmes exclus pour cette opération."),
+    competitors = models.JSONField(
+        _("marques concurrentes"), default=list, blank=True,
+        help_text=_("Un blog qui travaille avec l'une d'elles (opération en cours, billet offert ou sponsorisé "
+                    "récent) est écarté."),
+    )
+    topics_avoided = models.JSONField(
+        _("thèmes à éviter"), default=list, blank=True,
+        help_text=_("Un blog qui écrit sur l'un d'eux est écarté (« grossesse » couvre aussi enceinte, "
+                    "maternité…)."),
     )
     target_topics = models.JSONField(_("thèmes visés"), default=list, blank=True)
     starts_on = models.DateField(_("début"), null=True, blank=True)

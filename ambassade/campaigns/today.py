@@ -17,6 +17,22 @@ PARCEL_WAIT = timedelta(days=10)
 ARTICLE_WAIT = timedelta(days=30)
 
 
+def _article_found():
+    """Placements with an article found or declared, confirmed or waiting for the CM's look."""
+    from ambassade.watch.models import Coverage, CoverageStatus
+
+    return Coverage.objects.exclude(status=CoverageStatus.REJECTED).values("placement")
+
+
+def _followed_up(step: str):
+    """Placements whose follow-up of this step is queued or already left: nothing more to do today."""
+    from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
+
+    return Message.objects.filter(direction=Direction.OUTBOUND, kind=MessageKind.FOLLOW_UP, step=step,
+                                  status__in=[MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT]
+                                  ).values("placement")
+
+
 @dataclass
 class TodoItem:
     key: str
@@ -46,7 +62,8 @@ def what_needs_me(membership, now) -> list[TodoItem]:
             "no_reply",
             _("Sans réponse depuis 7 jours"),
             _("Une seule relance, personnelle — ou on laisse tranquille."),
-            base.filter(status=Status.PITCHED, status_changed_at__lte=now - PITCH_WAIT),
+            base.filter(status=Status.PITCHED, status_changed_at__lte=now - PITCH_WAIT).exclude(
+                pk__in=_followed_up("no_answer")),
         ),
         (
             "parcel",
@@ -64,7 +81,8 @@ def what_needs_me(membership, now) -> list[TodoItem]:
             "no_article",
             _("Reçus il y a plus de 30 jours, sans article"),
             _("La veille n'a rien trouvé : demandez des nouvelles, sans insister."),
-            base.filter(status=Status.RECEIVED, status_changed_at__lte=now - ARTICLE_WAIT),
+            base.filter(status=Status.RECEIVED, status_changed_at__lte=now - ARTICLE_WAIT)
+            .exclude(pk__in=_followed_up("no_article")).exclude(pk__in=_article_found()),
         ),
     ]
     items = []

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from ambassade.lib.french import elide
+
 from . import content as C
 
 FIRST_NAMES = [
@@ -134,7 +136,7 @@ def build_catalog(count: int = 60, seed: int = 42, today: date | None = None) ->
         main = C.TOPICS[index % len(C.TOPICS)] if index < len(C.TOPICS) * 2 else rng.choice(C.TOPICS)
         second = rng.choice([t for t in C.TOPICS if t != main])
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        name = rng.choice(NAME_PATTERNS[main]).format(n=first)
+        name = elide(rng.choice(NAME_PATTERNS[main]).format(n=first))
         slug = slugify(name)
         if slug in used:
             slug = f"{slug}-{index}"

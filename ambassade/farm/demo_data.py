@@ -117,7 +117,7 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
         organisation=org, client=delacour, name="Goûters d'hiver — Brassé Vanille",
         kind=OperationKind.SEEDING, status=OperationStatus.RUNNING, brand="Laiterie Delacour",
         product_names=["Brassé Vanille", "Onctueux Framboise"], aliases=["#DelacourGourmand", "Delacour"],
-        brand_domains=["laiterie-delacour.fr"], exclusions=["Yoplait", "Danone"],
+        brand_domains=["laiterie-delacour.fr"], competitors=["Yoplait", "Danone"],
         target_topics=["cuisine", "parentalite"], target_size=15, product_category="produits laitiers",
         keywords=["goûter", "dessert", "recette", "yaourt", "enfants"],
         product_description="Un yaourt brassé à la vanille de Madagascar, au lait entier de Normandie, en pots de 125 g.",
@@ -272,5 +272,9 @@ def _place(operation, candidates, plan, today, user, *, start: date):
             if step == S.PUBLISHED:
                 _article(placement, index, at, user)
                 continue
-            ledger.move(placement, step, user=user, note=NOTES.get(step, "") if step == final else "", at=at,
+            # Who moved the card, as it would have happened: the first mail went by the sender, the
+            # answer came from the blogger, the rest was the CM.
+            actor = {S.PITCHED: "rule", S.REPLIED: "reply"}.get(step, "person")
+            ledger.move(placement, step, user=user if actor == "person" else None, actor=actor,
+                        note=NOTES.get(step, "") if step == final else "", at=at,
                         parcel=ledger.Parcel("Colissimo", f"6A{placement.pk:09d}", "4.95"))

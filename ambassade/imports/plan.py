@@ -14,6 +14,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail, EmailKind, LegalBasis, Platform
+from ambassade.lib.french import count
 from ambassade.lib.text import InvalidURL, normalize_blog_url, normalize_email, split_terms
 
 from .readers import RawRow
@@ -203,7 +204,7 @@ def apply_plan(
     """Write the plan. Refuses a plan with errors unless told to skip the bad rows."""
     if plan.errors and not skip_invalid:
         raise ValueError(
-            f"{len(plan.errors)} ligne(s) en erreur : corrigez le fichier "
+            f"{count(len(plan.errors), 'ligne en erreur', 'lignes en erreur')} : corrigez le fichier "
             "ou importez seulement les lignes valides."
         )
     source = source or f"importé du fichier {plan.filename}"

@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from ambassade.campaigns.models import ActorKind, IllegalTransition, Placement
 from ambassade.campaigns.status import Status, can_move
+from ambassade.lib.french import count
 
-from .models import MovementKind, Product, Shipment, StockMovement, Supply
+from .models import RESERVATION_SHIPPED, MovementKind, Product, Shipment, StockMovement, Supply
 
 
 class OutOfStock(IllegalTransition):
@@ -51,7 +52,8 @@ def take(product: Product, quantity: int, kind: str, *, placement=None, user=Non
         locked = Product.objects.select_for_update().get(pk=product.pk)
         left = available(locked)
         if left < quantity:
-            raise OutOfStock(f"plus de stock pour {locked.name} : {left} disponible(s), {quantity} demandé(s)")
+            raise OutOfStock(f"plus de stock pour {locked.name} : {count(left, 'disponible', 'disponibles')}, "
+                             f"{count(quantity, 'demandé', 'demandés')}")
         return StockMovement.objects.create(product=locked, kind=kind, quantity=-quantity, placement=placement,
                                             user=user, note=note[:300], at=at or timezone.now())
 
@@ -104,7 +106,7 @@ def ship(placement: Placement, parcel: Parcel | None = None, *, user=None, at=No
         reserved = reserved_for(placement).get(supply.product_id, 0)
         if reserved:
             StockMovement.objects.create(product=supply.product, kind=MovementKind.RELEASED, quantity=reserved,
-                                         placement=placement, user=user, note="réservation expédiée", at=now)
+                                         placement=placement, user=user, note=RESERVATION_SHIPPED, at=now)
             StockMovement.objects.create(product=supply.product, kind=MovementKind.SHIPPED, quantity=-reserved,
                                          placement=placement, user=user, note=parcel.carrier, at=now)
             quantity = reserved

@@ -53,11 +53,16 @@ class Product(models.Model):
 class MovementKind(models.TextChoices):
     RECEIVED = "received", _("Reçu en stock")
     RESERVED = "reserved", _("Réservé")
-    RELEASED = "released", _("Réservation annulée")
+    RELEASED = "released", _("Réservation libérée")
     SHIPPED = "shipped", _("Expédié")
     RETURNED = "returned", _("Retourné")
     LOST = "lost", _("Perdu")
     GIVEAWAY = "giveaway", _("Gagnant d'un concours")
+
+
+# The note of the release that turns a placement's reservation into its parcel (a pair of rows:
+# released +1, shipped −1). Read alone, "Réservation libérée +1" would look like a cancellation.
+RESERVATION_SHIPPED = "réservation expédiée"
 
 
 class StockMovement(models.Model):
@@ -81,6 +86,12 @@ class StockMovement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity:+d} {self.product}"
+
+    @property
+    def label(self) -> str:
+        if self.kind == MovementKind.RELEASED and self.note == RESERVATION_SHIPPED:
+            return str(_("Réservation transformée en colis"))
+        return self.get_kind_display()
 
 
 class Supply(models.Model):

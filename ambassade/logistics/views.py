@@ -1,13 +1,12 @@
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.accounts.access import get_scoped_or_404, refused, staff_view
 
 from .models import MovementKind, Product, Supply
 
@@ -65,7 +64,7 @@ def product_list(request):
     form = ProductForm(request.POST or None, request.FILES or None, membership=request.membership) if can_add else None
     if request.method == "POST":
         if not can_add:
-            raise PermissionDenied
+            return refused(request, _("Votre accès est en lecture seule."))
         if form.is_valid():
             product = form.save()
             messages.success(request, _("Produit créé : réceptionnez maintenant son stock."))
@@ -158,7 +157,7 @@ def placement_parcels(request, pk):
     form = ParcelForm(request.POST or None)
     if request.method == "POST":
         if not request.membership.can_edit or request.membership.client_id:
-            raise PermissionDenied
+            return refused(request, _("Votre accès est en lecture seule."))
         action = request.POST.get("action")
         try:
             if action == "ship" and form.is_valid():

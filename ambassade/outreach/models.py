@@ -30,18 +30,20 @@ class MailSettings(models.Model):
     from_name = models.CharField(_("nom de l'expéditeur"), max_length=100)
     from_address = models.EmailField(_("adresse d'envoi"))
     smtp_host = models.CharField(_("serveur SMTP"), max_length=200, blank=True)
-    smtp_port = models.PositiveIntegerField(default=587)
-    smtp_security = models.CharField(max_length=10, choices=Security.choices, default=Security.STARTTLS)
-    smtp_username = models.CharField(max_length=200, blank=True)
+    smtp_port = models.PositiveIntegerField(_("port SMTP"), default=587)
+    smtp_security = models.CharField(_("sécurité SMTP"), max_length=10, choices=Security.choices,
+                                     default=Security.STARTTLS)
+    smtp_username = models.CharField(_("identifiant SMTP"), max_length=200, blank=True)
     smtp_password_env = models.CharField(
         _("variable d'environnement du mot de passe SMTP"), max_length=100, blank=True)
     imap_host = models.CharField(_("serveur IMAP"), max_length=200, blank=True)
-    imap_port = models.PositiveIntegerField(default=993)
-    imap_security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
-    imap_username = models.CharField(max_length=200, blank=True)
+    imap_port = models.PositiveIntegerField(_("port IMAP"), default=993)
+    imap_security = models.CharField(_("sécurité IMAP"), max_length=10, choices=Security.choices,
+                                     default=Security.SSL)
+    imap_username = models.CharField(_("identifiant IMAP"), max_length=200, blank=True)
     imap_password_env = models.CharField(
         _("variable d'environnement du mot de passe IMAP"), max_length=100, blank=True)
-    imap_folder = models.CharField(max_length=100, default="INBOX")
+    imap_folder = models.CharField(_("dossier IMAP lu"), max_length=100, default="INBOX")
     imap_uidvalidity = models.BigIntegerField(null=True, blank=True)
     imap_last_uid = models.BigIntegerField(default=0)
     imap_checked_at = models.DateTimeField(null=True, blank=True)
@@ -141,8 +143,23 @@ class MessageQuerySet(models.QuerySet):
                            body_text=text)
 
     def to_answer(self):
-        """Replies from bloggers nobody at the agency has dealt with yet."""
-        return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True)
+        """Replies from bloggers nobody at the agency has dealt with yet.
+
+        Dealt with: answered from the conversation, or overtaken by what the agency did since
+        (the card moved by a person — accepted, shipped… — or the article found): a reply from three
+        weeks ago on a published placement is not waiting for anyone.
+        """
+        from ambassade.campaigns.models import ActorKind, PlacementEvent
+        from ambassade.campaigns.status import Status
+
+        past_the_reply = [Status.ACCEPTED, Status.DECLINED, Status.SHIPPED, Status.RECEIVED, Status.PUBLISHED,
+                          Status.NOT_PUBLISHED, Status.OPTED_OUT]
+        overtaken = PlacementEvent.objects.filter(
+            models.Q(actor__in=[ActorKind.PERSON, ActorKind.ARTICLE]) | models.Q(to_status=Status.PUBLISHED),
+            to_status__in=past_the_reply, placement=models.OuterRef("placement"),
+            at__gt=models.OuterRef("received_at"))
+        return self.filter(direction=Direction.INBOUND, kind=MessageKind.REPLY, answered_at__isnull=True).exclude(
+            models.Exists(overtaken))
 
 
 class Message(models.Model):

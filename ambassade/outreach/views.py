@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
@@ -56,10 +57,14 @@ def operation_mail(request, pk):
             queued = queue([d for d in drafts if d.placement.pk in chosen])
         held = [d for d in drafts if d.placement.pk in chosen and not d.ok]
         if queued:
-            messages.success(request, _("%(n)d mail(s) en file d'envoi : ils partiront un par un, aux heures "
-                                        "d'envoi.") % {"n": len(queued)})
+            messages.success(request, ngettext(
+                "%(n)d mail en file d'envoi : il partira aux heures d'envoi.",
+                "%(n)d mails en file d'envoi : ils partiront un par un, aux heures d'envoi.", len(queued))
+                % {"n": len(queued)})
         if held:
-            messages.error(request, _("%(n)d mail(s) bloqué(s) : corrigez ce qui est signalé.") % {"n": len(held)})
+            messages.error(request, ngettext("%(n)d mail bloqué : corrigez ce qui est signalé.",
+                                             "%(n)d mails bloqués : corrigez ce qui est signalé.", len(held))
+                           % {"n": len(held)})
         return redirect("operation_mail", pk=operation.pk)
     sent = (Message.objects.filter(placement__operation=operation).select_related("placement__blog")
             .order_by("-created_at")[:50])

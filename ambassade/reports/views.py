@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -88,9 +88,10 @@ def _link_or_404(token):
 
 def shared_client_report(request, token):
     link = _link_or_404(token)
-    return render(request, "reports/client_report.html", {
-        "report": client_report(link.client), "base": "reports/shared_base.html", "token": token, "links": [],
-        "link": link})
+    with translation.override(link.client.organisation.language):  # the agency's language, not the browser's
+        return render(request, "reports/client_report.html", {
+            "report": client_report(link.client), "base": "reports/shared_base.html", "token": token, "links": [],
+            "link": link})
 
 
 def shared_operation_report(request, token, pk):
@@ -98,4 +99,5 @@ def shared_operation_report(request, token, pk):
     operation = Operation.objects.filter(pk=pk, client=link.client).select_related("client", "organisation").first()
     if operation is None:
         raise Http404("Cette opération n'est pas celle de ce client.")
-    return _operation_page(request, operation, base="reports/shared_base.html", token=token)
+    with translation.override(operation.organisation.language):
+        return _operation_page(request, operation, base="reports/shared_base.html", token=token)

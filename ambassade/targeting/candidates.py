@@ -28,14 +28,27 @@ from ambassade.watch.detect.topics import classify
 from ambassade.watch.models import Post
 
 from .models import BlogProfile
+from .never import phrases, taxonomy_slug
 from .profile import decay
-from .rank import Brief, Candidate, ProfileIndex, ProfileRow, Weights, assess, index_postings, rank
+from .rank import (
+    EXCLUSION_ORDER,
+    Brief,
+    Candidate,
+    ProfileIndex,
+    ProfileRow,
+    Weights,
+    assess,
+    index_postings,
+    rank,
+)
 from .text import terms
 
 EXCLUSION_LABELS = {
     "placed": gettext_lazy("déjà dans l'opération"),
-    "opted_out": gettext_lazy("opposition ou aucun contact joignable"),
+    "opted_out": gettext_lazy("opposition : ne veut plus être contacté"),
+    "no_contact": gettext_lazy("pas de contact : personne à qui écrire pour l'instant"),
     "never_topic": gettext_lazy("ne veut pas entendre parler de ce sujet"),
+    "avoided_topic": gettext_lazy("écrit sur un thème à éviter pour cette opération"),
     "refused": gettext_lazy("a décliné ce client récemment"),
     "competitor": gettext_lazy("travaille avec un concurrent"),
     "inactive": gettext_lazy("inactif (aucun billet récent)"),
@@ -70,9 +83,14 @@ class Shortlist:
     eligible: int
     excluded: dict[str, int]
     brief: Brief
+    excluded_blogs: dict[str, list[Blog]] = field(default_factory=dict)  # reason → the blogs it left out
+
+    def excluded_json(self) -> dict[str, list[dict]]:
+        return {reason: [{"blog_id": b.pk, "blog": b.name, "url": b.url} for b in blogs]
+                for reason, blogs in self.excluded_blogs.items()}
 
 
-def brief_for(operation: Operation, now=None) -> Brief:
+def brief_for(operation: Operation, now=None, *, include_without_contact: bool = False) -> Brief:
     """The query (stems and weights), topics and this operation's exclusions."""
     now = now or timezone.now()
     # Not the product's or brand's names: a blog that already wrote about the product is no sign
@@ -93,12 +111,15 @@ def brief_for(operation: Operation, now=None) -> Brief:
         competitor=frozenset(_competitor_blogs(operation, now)),
         placed=frozenset(placements.filter(operation=operation).values_list("blog_id", flat=True)),
         same_category=_same_category(operation, now),
+        avoided_phrases=tuple(p for topic in operation.topics_avoided for p in phrases(topic)),
+        avoided_topics=tuple(slug for slug in (taxonomy_slug(t) for t in operation.topics_avoided) if slug),
+        include_without_contact=include_without_contact,
     )
 
 
 def _competitor_blogs(operation: Operation, now) -> set[int]:
     """Blogs working with a competitor: in a live operation for it, or a recent commercial post about it."""
-    names = [n for n in operation.exclusions if n.strip()]
+    names = [n for n in operation.competitors if n.strip()]
     if not names:
         return set()
     folded = {fold(n).text.strip() for n in names}
@@ -164,6 +185,7 @@ def load_index(organisation_id: int, now=None) -> ProfileIndex:
         h = history.get(base.blog_id, {})
         rows.append(ProfileRow(
             **{**base.__dict__, "never": never, "wanted": wanted, "contactable": contactable,
+               "has_contact": base.blog_id in people,
                "placements_6m": h.get("placements_6m", 0), "shipped_30d": h.get("shipped_30d", 0),
                "published": h.get("published", 0), "unpublished": h.get("unpublished", 0)}))
     return ProfileIndex(rows, postings=postings)
@@ -201,21 +223,30 @@ def _history(organisation_id: int, now) -> dict[int, dict]:
     return history
 
 
-def shortlist(operation: Operation, weights: Weights | None = None, limit: int = 20, now=None) -> Shortlist:
+def shortlist(operation: Operation, weights: Weights | None = None, limit: int = 20, now=None, *,
+              include_without_contact: bool = False) -> Shortlist:
     now = now or timezone.now()
-    brief = brief_for(operation, now)
+    brief = brief_for(operation, now, include_without_contact=include_without_contact)
     ranking = rank(load_index(operation.organisation_id, now), brief, weights, limit)
-    without_profile = Blog.objects.filter(organisation=operation.organisation_id, profile__isnull=True).count()
-    excluded = dict(ranking.excluded)
-    if without_profile:
-        excluded["inactive"] = excluded.get("inactive", 0) + without_profile
-    return Shortlist(_proposals(operation, ranking.candidates, brief, now), ranking.eligible, excluded, brief)
+    ids = {reason: list(blog_ids) for reason, blog_ids in ranking.excluded_ids.items()}
+    # A blog the veille never read has no profile yet: it is "inactive" as far as anyone can tell.
+    unread = list(Blog.objects.filter(organisation=operation.organisation_id, profile__isnull=True)
+                  .values_list("pk", flat=True))
+    if unread:
+        ids["inactive"] = ids.get("inactive", []) + unread
+    blogs = Blog.objects.in_bulk([b for blog_ids in ids.values() for b in blog_ids])
+    excluded_blogs = {reason: sorted((blogs[b] for b in ids[reason] if b in blogs), key=lambda b: b.name.lower())
+                      for reason in EXCLUSION_ORDER if ids.get(reason)}
+    excluded = {reason: len(found) for reason, found in excluded_blogs.items()}
+    return Shortlist(_proposals(operation, ranking.candidates, brief, now), ranking.eligible, excluded, brief,
+                     excluded_blogs)
 
 
-def assess_blog(operation: Operation, blog_id: int, weights: Weights | None = None, now=None) -> Proposal | str:
+def assess_blog(operation: Operation, blog_id: int, weights: Weights | None = None, now=None, *,
+                include_without_contact: bool = False) -> Proposal | str:
     """One blog for this operation: its proposal with reasons, or why it may not be proposed."""
     now = now or timezone.now()
-    brief = brief_for(operation, now)
+    brief = brief_for(operation, now, include_without_contact=include_without_contact)
     result = assess(load_index(operation.organisation_id, now), brief, weights or Weights(), blog_id)
     if isinstance(result, str):
         return str(EXCLUSION_LABELS[result])
@@ -228,11 +259,14 @@ def _proposals(operation: Operation, candidates: list[Candidate], brief: Brief, 
     profiles = {p.blog_id: p for p in BlogProfile.objects.filter(blog_id__in=ids)}
     history = _history(operation.organisation_id, now)
     matching = _matching_posts(candidates, now)
+    without_contact = set(Blog.objects.filter(pk__in=ids, bloggers__isnull=True).values_list("pk", flat=True))
     return [
         Proposal(blog=blogs[c.blog_id], candidate=c, profile=profiles[c.blog_id],
                  sentence=explain(c, profiles[c.blog_id], history.get(c.blog_id, {}), matching.get(c.blog_id, 0),
                                   brief, now),
-                 warnings=warnings_for(profiles[c.blog_id], history.get(c.blog_id, {})))
+                 warnings=([str(_("pas encore de contact : ajoutez la personne avant de lui écrire"))]
+                           if c.blog_id in without_contact else [])
+                 + warnings_for(profiles[c.blog_id], history.get(c.blog_id, {})))
         for c in candidates
     ]
 

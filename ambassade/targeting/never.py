@@ -42,6 +42,21 @@ def phrases(never_topic: str) -> tuple[frozenset[str], ...]:
     return tuple(frozenset(s) for s in (frozenset(stems(w)) for w in words) if s)
 
 
+_LABELS = {"beaute": "beaute", "mode": "mode", "cuisine": "cuisine", "parentalite": "parentalite",
+           "deco": "deco_maison", "deco et maison": "deco_maison", "maison": "deco_maison", "voyage": "voyage",
+           "voyages": "voyage", "high-tech": "high_tech", "high tech": "high_tech", "auto": "auto_moto",
+           "auto et moto": "auto_moto", "lifestyle": "lifestyle", "sante": "sante_bienetre",
+           "sante et bien-etre": "sante_bienetre", "bien-etre": "sante_bienetre", "loisirs": "loisirs_culture",
+           "loisirs et culture": "loisirs_culture", "culture": "loisirs_culture"}
+
+
+def taxonomy_slug(text: str) -> str:
+    """The taxonomy topic a word names ("Déco et maison", "deco_maison"), or ''."""
+    key = _key(text)
+    slug = key.replace(" ", "_")
+    return slug if slug in TAXONOMY_SLUGS else _LABELS.get(key, "")
+
+
 def brief_touches(never_topic: str, brief_stems: frozenset[str], brief_topics: frozenset[str]) -> bool:
     slug = _key(never_topic).replace(" ", "_")
     if slug in TAXONOMY_SLUGS and slug in brief_topics:

@@ -37,7 +37,8 @@ class ProfileRow:
     posts_90d: int = 0
     never: tuple[str, ...] = ()
     wanted: tuple[str, ...] = ()
-    contactable: bool = True
+    contactable: bool = True  # someone on the blog may be written to (not everyone objected)
+    has_contact: bool = True  # the blog has a person at all (an imported blog may have none yet)
     placements_6m: int = 0
     shipped_30d: int = 0
     published: int = 0
@@ -69,6 +70,10 @@ class Brief:
     competitor: frozenset[int] = frozenset()  # blog ids tied to a competitor of the brand
     placed: frozenset[int] = frozenset()  # blog ids already in the operation
     same_category: dict[int, int] = field(default_factory=dict)  # blog id → products of the category, 3 months
+    # Topics this operation avoids: stem phrases (all stems in a blog's vocabulary) and taxonomy slugs.
+    avoided_phrases: tuple[frozenset[str], ...] = ()
+    avoided_topics: tuple[str, ...] = ()
+    include_without_contact: bool = False  # the CM ranks blogs nobody was found for yet, to add one later
 
     @property
     def stems(self) -> frozenset[str]:
@@ -89,6 +94,7 @@ class Ranking:
     candidates: list[Candidate]
     eligible: int
     excluded: dict[str, int]  # reason → how many blogs
+    excluded_ids: dict[str, list[int]] = field(default_factory=dict)  # reason → which blogs
 
 
 class ProfileIndex:
@@ -110,6 +116,7 @@ class ProfileIndex:
             (r.last_post_days if r.last_post_days is not None else np.inf for r in rows), dtype=np.float32, count=n)
         self.sponsored = np.fromiter((r.sponsored_share for r in rows), dtype=np.float32, count=n)
         self.contactable = np.fromiter((r.contactable for r in rows), dtype=bool, count=n)
+        self.has_contact = np.fromiter((r.has_contact for r in rows), dtype=bool, count=n)
         self.placements_6m = np.fromiter((r.placements_6m for r in rows), dtype=np.float32, count=n)
         self.published = np.fromiter((r.published for r in rows), dtype=np.float32, count=n)
         self.unpublished = np.fromiter((r.unpublished for r in rows), dtype=np.float32, count=n)
@@ -151,7 +158,10 @@ def index_postings(rows: list[ProfileRow]) -> dict[str, tuple[np.ndarray, np.nda
             for stem, t in vocabulary.items()}
 
 
-EXCLUSION_ORDER = ("placed", "opted_out", "never_topic", "refused", "competitor", "inactive", "language")
+EXCLUSION_ORDER = ("placed", "opted_out", "no_contact", "never_topic", "avoided_topic", "refused", "competitor",
+                   "inactive", "language")
+AVOIDED_MIN_WEIGHT = 1.0  # a stem this present in a blog's decayed vocabulary: the blog writes about it
+AVOIDED_MIN_SHARE = 0.15  # a taxonomy topic this central to a blog
 
 
 def exclusions(index: ProfileIndex, brief: Brief) -> np.ndarray:
@@ -164,9 +174,12 @@ def exclusions(index: ProfileIndex, brief: Brief) -> np.ndarray:
             reasons[free] = reason
 
     drop("placed", _rows(index, brief.placed))
-    drop("opted_out", np.flatnonzero(~index.contactable))
+    drop("opted_out", np.flatnonzero(index.has_contact & ~index.contactable))
+    if not brief.include_without_contact:
+        drop("no_contact", np.flatnonzero(~index.has_contact))
     for topic in sorted(touched(set(index.never), brief.stems, frozenset(brief.topics))):
         drop("never_topic", index.never[topic])
+    drop("avoided_topic", _writing_about(index, brief.avoided_phrases, brief.avoided_topics))
     drop("refused", _rows(index, brief.refused))
     drop("competitor", _rows(index, brief.competitor))
     drop("inactive", np.flatnonzero(~(index.last_post_days <= brief.inactive_days)))
@@ -175,13 +188,34 @@ def exclusions(index: ProfileIndex, brief: Brief) -> np.ndarray:
     return reasons
 
 
+def _writing_about(index: ProfileIndex, phrases, slugs) -> np.ndarray:
+    """Rows of blogs whose own posts are about one of these topics."""
+    found: set[int] = set()
+    for phrase in phrases:
+        rows = None
+        for stem in phrase:
+            posting = index.postings.get(stem)
+            present = set() if posting is None else set(posting[0][posting[1] >= AVOIDED_MIN_WEIGHT].tolist())
+            rows = present if rows is None else rows & present
+        found |= rows or set()
+    for slug in slugs:
+        if slug in TOPIC_INDEX:
+            found |= set(np.flatnonzero(index.topics[:, TOPIC_INDEX[slug]] >= AVOIDED_MIN_SHARE).tolist())
+    return np.array(sorted(found), dtype=np.int64)
+
+
 def eligibility(index: ProfileIndex, brief: Brief) -> tuple[np.ndarray, dict[str, int]]:
     """The mask of blogs that may be proposed at all, and how many each filter left out."""
+    mask, excluded, _ids = eligibility_with_ids(index, brief)
+    return mask, excluded
+
+
+def eligibility_with_ids(index: ProfileIndex, brief: Brief) -> tuple[np.ndarray, dict[str, int], dict[str, list[int]]]:
+    """The same, with which blogs each filter left out (the page and `rank --json` show them)."""
     reasons = exclusions(index, brief)
     mask = reasons == ""
-    values, counts = np.unique(reasons[~mask].astype(str), return_counts=True)
-    found = dict(zip(values.tolist(), counts.tolist(), strict=True))
-    return mask, {r: found[r] for r in EXCLUSION_ORDER if r in found}
+    ids = {r: index.ids[reasons == r].tolist() for r in EXCLUSION_ORDER}
+    return mask, {r: len(ids[r]) for r in EXCLUSION_ORDER if ids[r]}, {r: v for r, v in ids.items() if v}
 
 
 def _rows(index: ProfileIndex, blog_ids) -> np.ndarray:
@@ -236,10 +270,10 @@ def features(index: ProfileIndex, brief: Brief) -> dict[str, np.ndarray]:
 
 def rank(index: ProfileIndex, brief: Brief, weights: Weights | None = None, limit: int = 20) -> Ranking:
     weights = weights or Weights()
-    mask, excluded = eligibility(index, brief)
+    mask, excluded, excluded_ids = eligibility_with_ids(index, brief)
     eligible = np.flatnonzero(mask)
     if not len(eligible) or limit <= 0:
-        return Ranking([], int(len(eligible)), excluded)
+        return Ranking([], int(len(eligible)), excluded, excluded_ids)
     parts = features(index, brief)
     signed = _signed(weights)
     total = sum(parts[name][eligible] * w for name, w in signed.items())
@@ -255,7 +289,7 @@ def rank(index: ProfileIndex, brief: Brief, weights: Weights | None = None, limi
         breakdown = {name: round(float(parts[name][row] * w), 4) for name, w in signed.items()}
         candidates.append(Candidate(int(index.ids[row]), round(float(pool_scores[position]), 4), breakdown,
                                     _matched(contributions, row), row))
-    return Ranking(candidates, int(len(eligible)), excluded)
+    return Ranking(candidates, int(len(eligible)), excluded, excluded_ids)
 
 
 def assess(index: ProfileIndex, brief: Brief, weights: Weights, blog_id: int) -> Candidate | str:

@@ -54,11 +54,13 @@ def targeting(request, pk):
         refresh_blog_profiles.enqueue()
     weights = _weights(request.GET)
     limit = int(request.GET.get("limit")) if request.GET.get("limit") in {str(n) for n in LIMITS} else LIMITS[0]
-    result = shortlist(operation, weights, limit)
+    without_contact = request.GET.get("sans_contact") == "1"
+    result = shortlist(operation, weights, limit, include_without_contact=without_contact)
     context = {
         "operation": operation, "result": result, "weights": weights, "limit": limit, "limits": LIMITS,
         "weight_fields": [(name, WEIGHT_LABELS[name], getattr(weights, name)) for name in Weights.FIELDS],
-        "excluded": [(EXCLUSION_LABELS[k], v) for k, v in result.excluded.items()],
+        "excluded": [(EXCLUSION_LABELS[k], v, result.excluded_blogs[k]) for k, v in result.excluded.items()],
+        "without_contact": without_contact,
         "query": request.GET.urlencode(), "refreshing": len(stale) if refreshing else 0,
     }
     template = "targeting/_candidates.html" if request.htmx else "targeting/targeting.html"
@@ -73,7 +75,8 @@ def shortlist_add(request, pk):
         return redirect("targeting", pk=operation.pk)
     blog = get_scoped_or_404(Blog.objects.for_membership(request.membership), pk=request.POST.get("blog") or 0)
     weights = _weights(request.POST)
-    proposal = assess_blog(operation, blog.pk, weights)
+    proposal = assess_blog(operation, blog.pk, weights,
+                           include_without_contact=request.POST.get("sans_contact") == "1")
     added = isinstance(proposal, Proposal)
     if added:
         with transaction.atomic():

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ambassade.accounts.models import Membership, Role
+from ambassade.lib.french import count
 
 from .models import Coverage
 
@@ -24,7 +25,7 @@ def send_digests() -> dict:
             if m.user.email]
         if recipients:
             body = render_to_string("watch/digest.txt", {"organisation": organisation, "coverages": coverages})
-            subject = f"Veille : {len(coverages)} nouvel(s) article(s) détecté(s)"
+            subject = "Veille : " + count(len(coverages), "nouvel article détecté", "nouveaux articles détectés")
             sent += mail.send_mail(subject, body, None, recipients)
         Coverage.objects.filter(pk__in=[c.pk for c in coverages]).update(notified_at=timezone.now())
     return {"organisations": len(by_org), "mails": sent}

@@ -6,6 +6,7 @@ stops all three. Running it again reuses the database.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -42,7 +43,9 @@ class Command(BaseCommand):
             # Quiet: the loop enqueues several tasks a tick; their results (and failures) are in the database.
             "worker": [*me, "db_worker", "--verbosity", "0"],
             "veille": [*me, "watch", "--tick", "10"],
-            "web": [*me, "runserver", options["addr"], "--noreload", "--skip-checks"],
+            # The WSGI server a deployment uses (docs/deploy.md), not Django's development server.
+            "web": [sys.executable, "-m", "gunicorn", "ambassade.wsgi", "--bind", options["addr"], "--workers", "2",
+                    "--threads", "4", "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
         }
         children = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
         stopping = False
@@ -53,12 +56,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(self.style.SUCCESS(
-            f"\nAmbassade tourne sur http://{options['addr']}/\n"
-            f"  agence : {DEMO_USER} / {DEMO_PASSWORD}    client (lecture seule) : {CLIENT_USER} / {DEMO_PASSWORD}\n"
-            f"  ferme de blogs : http://{settings.FARM_HOST}:{settings.FARM_PORT}/_farm/blogs\n"
-            "Ctrl-C pour tout arrêter.\n"
-        ))
+        host, _, port = options["addr"].rpartition(":")
+        if not self._answers(host or "127.0.0.1", int(port), children["web"], lambda: stopping):
+            stopping = True
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"\nAmbassade tourne sur http://{options['addr']}/\n"
+                f"  agence : {DEMO_USER} / {DEMO_PASSWORD}    client (lecture seule) : {CLIENT_USER} / "
+                f"{DEMO_PASSWORD}\n"
+                f"  ferme de blogs : http://{settings.FARM_HOST}:{settings.FARM_PORT}/_farm/blogs\n"
+                "Ctrl-C pour tout arrêter.\n"
+            ))
         try:
             while not stopping:
                 for name, child in children.items():
@@ -77,3 +85,15 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
             self.stdout.write("Démo arrêtée.")
+
+    @staticmethod
+    def _answers(host: str, port: int, web, stopped, timeout: float = 60.0) -> bool:
+        """Wait until the web server accepts connections: the banner never points at a closed port."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not stopped() and web.poll() is None:
+            try:
+                with socket.create_connection((host, port), timeout=0.5):
+                    return True
+            except OSError:
+                time.sleep(0.2)
+        return False

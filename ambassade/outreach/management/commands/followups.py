@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from ambassade.lib.french import count
 from ambassade.outreach.followups import apply, plan
 
 
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             self.stdout.write("(essai à blanc : rien n'a été mis en file ni enregistré)")
             return
         counts = apply(decisions)
-        self.stdout.write(f"{counts['queued']} relance(s) mise(s) en file d'envoi, {counts['held']} retenue(s) et "
-                          f"enregistrée(s), {counts['waiting']} en attente de la veille.")
+        self.stdout.write(f"{count(counts['queued'], 'relance mise', 'relances mises')} en file d'envoi, "
+                          f"{count(counts['held'], 'retenue et enregistrée', 'retenues et enregistrées')}, "
+                          f"{counts['waiting']} en attente de la veille.")

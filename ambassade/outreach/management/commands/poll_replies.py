@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from ambassade.lib.french import count
 from ambassade.outreach.inbox import poll_all
 
 
@@ -10,5 +11,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         totals = poll_all()
-        self.stdout.write(f"{totals['read']} mail(s) lu(s), dont {totals['replies']} réponse(s) ; "
-                          f"{totals['errors']} boîte(s) en erreur.")
+        self.stdout.write(f"{count(totals['read'], 'mail lu', 'mails lus')}, dont "
+                          f"{count(totals['replies'], 'réponse', 'réponses')} ; "
+                          f"{count(totals['errors'], 'boîte en erreur', 'boîtes en erreur')}.")

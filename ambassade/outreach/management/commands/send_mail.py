@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ambassade.lib.french import count
 from ambassade.outreach.models import Direction, Message, MessageStatus
 from ambassade.outreach.sender import send_due
 
@@ -12,8 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = send_due()
-        self.stdout.write(f"{report.sent} envoyé(s), {report.held} retenu(s), {report.retried} à réessayer, "
-                          f"{report.failed} en échec.")
+        self.stdout.write(f"{count(report.sent, 'envoyé', 'envoyés')}, {count(report.held, 'retenu', 'retenus')}, "
+                          f"{report.retried} à réessayer, {report.failed} en échec.")
         # What waits is the queue as it stands, not only what this pass looked at.
         queued = Message.objects.filter(direction=Direction.OUTBOUND, status=MessageStatus.QUEUED)
         later = queued.order_by("send_after").values_list("send_after", flat=True).first()

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from ambassade.lib.french import count
 from ambassade.portal.retention import retention_pass
 
 
@@ -14,6 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = retention_pass(dry_run=options["dry_run"])
-        verb = "seraient" if options["dry_run"] else "ont été"
-        self.stdout.write(f"{len(report['asked'])} personne(s) {verb} sollicitée(s) pour garder leurs coordonnées ; "
-                          f"{len(report['erased'])} {verb} effacée(s), faute de réponse.")
+        asked, erased = len(report["asked"]), len(report["erased"])
+        if options["dry_run"]:
+            self.stdout.write(count(asked, "personne serait sollicitée", "personnes seraient sollicitées")
+                              + " pour garder ses coordonnées ; "
+                              + count(erased, "serait effacée", "seraient effacées") + ", faute de réponse.")
+        else:
+            self.stdout.write(count(asked, "personne a été sollicitée", "personnes ont été sollicitées")
+                              + " pour garder ses coordonnées ; "
+                              + count(erased, "a été effacée", "ont été effacées") + ", faute de réponse.")

@@ -5,7 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ambassade.campaigns.models import Operation
-from ambassade.targeting.candidates import shortlist
+from ambassade.targeting.candidates import EXCLUSION_LABELS, shortlist
 from ambassade.targeting.rank import Weights
 from ambassade.targeting.refresh import refresh_profiles
 
@@ -17,6 +17,8 @@ class Command(BaseCommand):
         parser.add_argument("--operation", type=int, required=True)
         parser.add_argument("--limit", type=int, default=20)
         parser.add_argument("--json", action="store_true")
+        parser.add_argument("--sans-contact", action="store_true",
+                            help="classer aussi les blogs pour lesquels personne n'est encore connu")
         for name in Weights.FIELDS:
             parser.add_argument(f"--{name}", type=float, default=None, help=f"poids « {name} »")
 
@@ -29,15 +31,18 @@ class Command(BaseCommand):
             raise CommandError("--limit doit être au moins 1.")
         refresh_profiles()
         weights = Weights(**{n: options[n] for n in Weights.FIELDS if options[n] is not None})
-        result = shortlist(operation, weights, options["limit"])
+        result = shortlist(operation, weights, options["limit"], include_without_contact=options["sans_contact"])
         if options["json"]:
             payload = {"operation": operation.pk, "eligible": result.eligible, "excluded": result.excluded,
+                       "excluded_blogs": result.excluded_json(),
                        "brief": {"topics": list(result.brief.topics), "terms": result.brief.terms},
                        "weights": weights.__dict__, "candidates": [p.as_json() for p in result.proposals]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{operation} : {result.eligible} blogs éligibles ; écartés : "
                           + (", ".join(f"{k} {v}" for k, v in result.excluded.items()) or "aucun"))
+        for reason, blogs in result.excluded_blogs.items():
+            self.stdout.write(f"   {EXCLUSION_LABELS[reason]} : " + ", ".join(b.name for b in blogs))
         for position, proposal in enumerate(result.proposals, 1):
             self.stdout.write(f"{position:>2}. {proposal.candidate.score:+.3f}  {proposal.blog.name} — {proposal.sentence}")
             for warning in proposal.warnings:

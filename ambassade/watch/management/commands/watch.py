@@ -10,6 +10,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ambassade.lib.french import count
 from ambassade.outreach.tasks import plan_followups, poll_replies, send_due_messages
 from ambassade.portal.tasks import apply_retention
 from ambassade.targeting.refresh import refresh_profiles
@@ -58,7 +59,8 @@ class Command(BaseCommand):
             for _ in range(batches):
                 check_due_blogs.enqueue(options["batch_size"])
             if batches:
-                self.stdout.write(f"{due} blogs à vérifier : {batches} lot(s) confié(s) aux workers.")
+                self.stdout.write(f"{count(due, 'blog à vérifier', 'blogs à vérifier')} : "
+                                  f"{count(batches, 'lot confié', 'lots confiés')} aux workers.")
             # The posts stored by the previous tick's batches, folded into the blogs' profiles (ciblage).
             refresh_blog_profiles.enqueue()
             # Outreach: replies first (they hold follow-ups back), then the rules, then the outbox.
