@@ -106,6 +106,7 @@ _FAMILY_GIVER = re.compile(
     r"\b(?:mon (?:mari|cheri|copain|amoureux|pere|frere|fils|homme|cousin|oncle|parrain|chum)|ma (?:mere|maman|soeur|fille|belle mere|cousine|tante|copine|marraine|meilleure amie|chef)"
     r"|mes (?:parents|enfants|beaux parents|amis|copines|collegues)|une amie|un ami|la famille|seconde main|noel|pour mon anniversaire|concours|gagne)\b"
 )
+_THIRD_PERSON = re.compile(r"\b(?:il|elle|ils|elles|qui) (?:\w+ )?\w+ $")
 _SELF_NOT_PURCHASE = re.compile(r"\b(?:si (?:je|j'|vous|on)|j'aurais|je pourrais|voulez|vous (?:pouvez|pourrez)|hesitez|je vais)\b")
 
 
@@ -144,6 +145,8 @@ def _counts(label: str, text: str, start: int, end: int) -> bool:
     if label != "self_bought":
         if _negated(text, start) or _NOT_THIS_POST.search(sentence):
             return False
+        if label == "sponsored" and _THIRD_PERSON.search(text[max(0, start - 30):start]):
+            return False  # "elle travaille en collaboration avec…": someone else's partnership
         return not (label == "gifted" and _FAMILY_GIVER.search(sentence))
     return not (_SELF_NOT_PURCHASE.search(sentence) or _NOT_THIS_POST.search(sentence))
 
