@@ -79,6 +79,8 @@ PHRASES = [
 ]
 MIN_SHARE = 0.25  # a topic must weigh at least this share of the best one to be listed
 MIN_STEM = 4  # letters: shorter words ("car", "pas", "aux") are too often another word
+# Lifestyle's words (semaine, envie, quotidien…) are in every post, whatever it is about.
+DAMPING = {"lifestyle": 0.6}
 TITLE_WEIGHT = 2  # the title says what the post is about more than any sentence
 
 _stemmer = snowballstemmer.stemmer("french")
@@ -155,14 +157,17 @@ def _terms(text: str) -> list[str]:
 
 
 def topic_scores(text: str, title: str = "") -> dict[str, float]:
-    counts = Counter(_terms(text))
-    for key in _terms(title):
-        counts[key] += TITLE_WEIGHT
     scores: dict[str, float] = {}
-    for stem, count in counts.items():
+    for stem, count in Counter(_terms(text)).items():
         topics, weight = _LEXICON[stem]
         for topic in topics:
             scores[topic] = scores.get(topic, 0.0) + weight * (1 + math.log(count))
+    for topic in scores:
+        scores[topic] *= DAMPING.get(topic, 1.0)
+    for stem in set(_terms(title)):
+        topics, weight = _LEXICON[stem]
+        for topic in topics:
+            scores[topic] = scores.get(topic, 0.0) + weight * TITLE_WEIGHT
     return scores
 
 
