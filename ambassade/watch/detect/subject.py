@@ -24,8 +24,10 @@ ROLE_SUBJECT, ROLE_PASSING, ANAPHORA = 1.5, -2.0, 1.5
 
 # The sentence of a mention says the author used, got or chose it.
 _SUBJECT_ROLE = re.compile(
-    r"\b(?:j'ai|je l'ai|je les ai|nous avons|on a) (?:\w+ )?(?:teste|essaye|recu|achete|commande|choisi|adopte|opte|decouvert|utilise)"
-    r"|\bje (?:vous )?(?:presente|parle)|\bmon avis\b|\ben test\b|\bje teste\b|\binvitee? (?:par|chez)|\bm'a (?:envoye|offert|invite)"
+    r"\b(?:j'ai|je l'ai|je les ai|j'avais|nous avons|on a) (?:[\w']+ ){0,2}(?:teste|essaye|recu|achete|commande|choisi|adopte|opte"
+    r"|decouvert|utilise|craque|deniche|gagne|porte|lu|visite)"
+    r"|\bje (?:vous )?(?:presente|parle)|\bmon avis\b|\ben test\b|\bje teste\b|\binvitee?s? (?:par|chez)"
+    r"|\bm'(?:a|ont|avait) (?:\w+ )?(?:envoye|offert|invite|contacte|propose)|\bpartenariat avec|\bmerci a"
 )
 # The sentence says it is compared, rejected or a source.
 _PASSING_ROLE = re.compile(
