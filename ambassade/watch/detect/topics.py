@@ -23,8 +23,8 @@ VOCABULARY = {
               "soin hydratant hydratation rides cosmétique cosmétiques parfum démaquillant gommage masque "
               "cheveux shampoing après-shampoing coiffure routine swatch palette fard paupières texture pores lèvres ongles manucure cils sourcils blush anticernes correcteur poudre highlighter teinte nettoyant lotion tonique baume huile acné imperfections hydratante maquiller démaquiller esthéticienne salon de beauté coloration brushing lissage boucles capillaire dentifrice rasoir épilation bronzage solaire",
     "mode": "mode look tenue robe jupe pantalon jean chemise chemisier veste manteau trench pull t-shirt "
-            "chaussures baskets sandales bottes sac accessoires dressing garde-robe taille coupe tissu lin "
-            "coton soie collection défilé styliste tendance porter vêtement vêtements prêt-à-porter veste velours pantalon jean brut bottines escarpins talons mocassins ceinture écharpe foulard chapeau bonnet gants lunettes bijoux collier bague bracelet boucles d'oreilles friperie vide-dressing capsule silhouette motif fleurs rayures imprimé couleur style habillé décontracté vintage créateur boutique soldes shopping",
+ "chaussures baskets sandales bottes sac accessoires dressing garde-robe taille tissu lin "
+ "coton soie collection défilé styliste tendance vêtement vêtements prêt-à-porter veste velours pantalon jean brut bottines escarpins talons mocassins ceinture écharpe foulard chapeau bonnet gants lunettes bijoux collier bague bracelet boucles d'oreilles friperie vide-dressing capsule silhouette motif fleurs rayures imprimé couleur style habillé décontracté vintage créateur boutique soldes shopping",
     "cuisine": "cuisine recette recettes ingrédients cuillère four cuisson gâteau tarte dessert goûter "
                "yaourt fromage beurre farine sucre œufs chocolat verrine ramequin plat repas dîner déjeuner "
                "légumes fruits sauce pâtisserie préparation mijoter saveur gourmand gourmandise gratin risotto bouillon béchamel pâte crêpes gaufres pain brioche cake quiche soupe velouté salade poêlée rôti poulet poisson viande pâtes riz lentilles courge châtaignes épices sel poivre huile d'olive ail oignon herbes four casserole poêle mijoté cuire cuisiner cuisiné mixer fouetter râpé fondu pincée louche tablier chef restaurant menu apéro",
@@ -32,32 +32,32 @@ VOCABULARY = {
                    "allaitement biberon couches poussette portage sieste crèche école maternité famille "
                    "nourrisson tétine trimestre fratrie éducation fille fils bébé premiers pas bain pleurs nuits biberons tétée doudou jouets landau grands-parents frère sœur puériculture pédiatre échographie congé parental rentrée scolaire devoirs cartable maîtresse adolescent ado éducation bienveillante",
     "deco_maison": "décoration déco maison salon chambre cuisine équipée meuble meubles étagère canapé "
-                   "peinture mur murs lampe luminaire coussin plaid tapis rangement brocante chiner vase "
-                   "jardin balcon plantes intérieur rénovation bricolage papier peint entrée poignées porte fenêtre rideaux parquet carrelage salle de bains robinetterie miroir cuisine ouverte travaux avant-après déménagement appartement pièce jardinière guirlande fauteuil rotin bois chêne tapis tableau cadre bougie ambiance cocooning scandinave industriel bohème rénover repeindre poser",
+ "peinture mur murs lampe luminaire coussin plaid tapis rangement brocante chiner vase "
+ "jardin balcon plantes intérieur rénovation bricolage papier peint entrée poignées fenêtre rideaux parquet carrelage salle de bains robinetterie miroir cuisine ouverte travaux déménagement appartement pièce jardinière guirlande fauteuil rotin bois chêne tapis tableau cadre bougie ambiance cocooning scandinave industriel bohème rénover repeindre poser",
     "voyage": "voyage voyages coucher de soleil vacances séjour valise avion train vol hôtel chambre d'hôtes camping étape "
-              "itinéraire randonnée vélo road trip destination visiter visite plage montagne escapade "
-              "week-end découverte région pays ville marché touriste van camping-car route itinéraire portugal italie espagne grèce écosse île côte océan mer lac forêt sentier refuge aéroport gare billet réservation auberge hébergement nuit guide carte sac à dos passeport frontière dépaysement étranger circuit road-trip croisière excursion",
+ "itinéraire randonnée vélo road trip destination visiter visite plage montagne escapade "
+ "week-end découverte région pays ville touriste van camping-car route itinéraire portugal italie espagne grèce écosse île océan mer lac forêt sentier refuge aéroport gare billet réservation auberge hébergement nuit guide carte sac à dos passeport frontière dépaysement étranger circuit road-trip croisière excursion",
     "high_tech": "téléphone smartphone ordinateur tablette application appli écran batterie autonomie "
                  "logiciel mise à jour sauvegarde photo appareil objectif wifi bluetooth console jeu vidéo "
                  "gadget connecté technologie numérique internet montre connectée podomètre notifications processeur carte graphique refroidissement système tablette version ordinateur portable clavier souris casque écouteurs enceinte imprimante routeur box fibre cloud données mot de passe sécurité logiciel système d'exploitation android iphone mac windows linux",
     "auto_moto": "voiture voitures auto moto scooter conduite permis volant moteur électrique hybride "
                  "recharge borne autoroute pneus garage contrôle technique trajet kilomètres essence "
                  "carburant vitesse départementales kilomètres diesel citadine hybride consommation entretien plaquettes frein vidange carrosserie pneu embrayage boîte de vitesses concession essai routier casque blouson motard permis de conduire stationnement parking péage",
-    "lifestyle": "quotidien semaine mois bonheur coups de cœur favoris humeur rituel dimanche instant "
-                 "envie inspiration journal carnet gratitude organisation anniversaire amis soirée "
-                 "petits plaisirs minimalisme objets rituels bougie liste bilan année heureuse envies projets résolutions slow life organisation motivation habitudes routine matinale confiance en soi développement personnel introspection souvenirs",
+    "lifestyle": "quotidien bonheur coups de cœur favoris humeur rituel dimanche instant "
+ " inspiration journal carnet gratitude organisation anniversaire amis soirée "
+ "petits plaisirs minimalisme objets rituels bougie liste bilan heureuse projets résolutions slow life organisation motivation habitudes routine matinale confiance en soi développement personnel introspection souvenirs",
     "sante_bienetre": "santé bien-être sport yoga méditation sommeil dormir marche courir course "
-                      "relaxation stress fatigue mal de dos alimentation équilibre nutrition tisane détente respiration "
-                      "forme énergie médecin course à pied débutants kilomètres sophrologie angoisse anxiété sucre médecin santé mentale thérapie psychologue respiration cohérence cardiaque massage ostéopathe naturopathie jeûne vitamines immunité allergies douleur dos posture pilates étirements musculation salle de sport",
+ "relaxation stress fatigue mal de dos alimentation équilibre nutrition tisane détente respiration "
+ "forme énergie médecin course à pied kilomètres sophrologie angoisse anxiété sucre médecin santé mentale thérapie psychologue respiration cohérence cardiaque massage ostéopathe naturopathie jeûne vitamines immunité allergies douleur dos posture pilates étirements musculation salle de sport",
     "loisirs_culture": "livre livres roman lecture lire auteur exposition musée concert festival musique "
-                       "cinéma film série théâtre spectacle jeu de société escape game sortie culture "
-                       "bibliothèque artiste album groupe rock chanson chanteur disque vinyle théâtre pièce mise en scène opéra danse ballet polar bande dessinée manga essai poésie librairie peinture photographie atelier créatif couture tricot broderie jeux vidéo jeu de plateau randonnée culturelle patrimoine",
+ "cinéma film série théâtre spectacle jeu de société escape game culture "
+ "bibliothèque artiste album groupe rock chanson chanteur disque vinyle théâtre pièce mise en scène opéra danse ballet polar bande dessinée manga poésie librairie peinture photographie atelier créatif couture tricot broderie jeux vidéo jeu de plateau randonnée culturelle patrimoine",
 }
 # Words real posts showed missing (the labelled set in ambassade/evaluation): general
 # French words of each topic, not names from the posts.
 EXTRA = {
     "loisirs_culture": "tome éditions éditeur lecteur lectrice intrigue personnage personnages chapitre écrivain "
-                       "récit nouvelle nouvelles science-fiction fantasy thriller symphonie orchestre scénario",
+                       "récit science-fiction fantasy thriller symphonie orchestre scénario",
     "high_tech": "liseuse kindle robot-aspirateur robot aspirateur numérique wi-fi",
     "beaute": "shampooing vernis à ongles box beauté eau de toilette déodorant gel douche",
     "cuisine": "robot de cuisine livre de cuisine gastronomie épicerie",
@@ -100,20 +100,20 @@ def stems(text: str) -> list[str]:
 
 
 def _content(text: str) -> list[tuple[str, bool]]:
-    """(stem, word long enough to stand alone) for the words that can say a topic: no function
-    word; a word under four letters ("car", "pas", "mer" are too often something else) counts
-    only inside a phrase ("mal de dos", "camping-car"). "pâte" → "pât" still counts."""
+    """(stem, can stand alone) for each word of three letters or more. A function word or a
+    word under four letters ("car", "pas", "mer" are too often something else) counts only
+    inside a phrase ("premiers pas", "bien-être", "camping-car"); "pâte" → "pât" counts alone."""
     words = []
     for token in _WORD.findall(text):
         words.extend(part for part in re.split(r"['’-]", token) if len(part) > 2)
-    return [(stem, len(word) >= MIN_STEM) for word, stem in ((w, _stem(w)) for w in words) if stem not in _STOP]
+    return [(stem, len(word) >= MIN_STEM and stem not in _STOP) for word, stem in ((w, _stem(w)) for w in words)]
 
 
 def _phrase_key(phrase: str) -> str:
     content = _content(phrase)
     if len(content) == 1 and not content[0][1]:
         return ""
-    return " ".join(stem for stem, _long in content)
+    return " ".join(stem for stem, _alone in content)
 
 
 def _build():
