@@ -39,6 +39,8 @@ SPONSORED = [
     rf"{_ME}(?:a|ont|avait|avaient) (?:contacte|sollicite)e?s? pour (?:que je |qu'on |que nous )?(?:parl|present|ecri|mettre en avant)",
     r"(?:on|la marque|\w+) m'a demande de (?:parler|presenter|ecrire)",
     r"\bremuneree? (?:pour|par)\b",
+    # A partnership with a price: "… moyennant 100 €", "payée 150 euros".
+    r"partenariat[^.!?]{0,80}\b(?:moyennant|contre) \d+", r"\b(?:payee?|remuneree?) \d+ ?(?:euros|eur)\b",
 ]
 GIFTED = [
     r"produits? offerts?", r"m'(?:a|ont|avait|avaient) ete (?:offerte?s?|envoyee?s?|pretee?s?)",
