@@ -56,3 +56,9 @@ def test_a_name_outshone_by_another_is_in_passing():
 def test_a_short_brand_inside_its_product_name_counts_for_the_brand():
     text = f"Je teste la Lumi Pad 3 depuis une semaine. {FILLER} La Lumi Pad 3 tient deux jours."
     assert verdict(text, "Lumi", ["Lumi Pad 3"]).subject
+
+
+def test_one_name_of_a_list_is_in_passing():
+    text = (f"Dans la hotte : Kenzo, Dior, Guerlain et Nohem. {FILLER} "
+            "Les lots de Kenzo, Dior, Guerlain et Nohem seront envoyés lundi.")
+    assert not verdict(text, "Dior").subject

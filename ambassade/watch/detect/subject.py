@@ -72,6 +72,16 @@ _NAME = re.compile(r"(?<![.!?:»\n] )(?<!^)\b(?:[A-ZÀ-Ý][\w’'&-]*|[a-z]+[A-Z
 OUTSHONE, OUTSHONE_BY = -1.5, 2  # another name named twice as often takes the subject
 
 
+_LIST_ITEM = re.compile(r"(?:[A-ZÀ-Ý][\w’'&-]*(?: [A-ZÀ-Ý][\w’'&-]*)*)(?:, | et | ou | / )")
+
+
+def _in_a_list(body: Folded, hit: Hit) -> bool:
+    """The name sits among at least three names separated by commas, "et", "ou"."""
+    begin, finish = body.original_span(hit.start, hit.end)
+    around = body.original[max(0, begin - 80): finish + 80]
+    return len(_LIST_ITEM.findall(around)) >= 3
+
+
 def _most_named_other(body: Folded, hits: list[Hit]) -> int:
     """How often the most-named other proper name appears in the text."""
     own = {body.text[h.start:h.end] for h in hits}
@@ -96,6 +106,8 @@ def subject_score(title_hits: list[Hit], body_hits: list[Hit], body: Folded) -> 
         score += ROLE_SUBJECT
     if sentences and all(_PASSING_ROLE.search(s) for s in sentences):
         score += ROLE_PASSING
+    elif body_hits and not title_hits and all(_in_a_list(body, h) for h in body_hits):
+        score += ROLE_PASSING  # one name of a list ("Kenzo, Dior, Guerlain et Nohem")
     if (title_hits or body_hits) and _anaphora(title_hits + body_hits, text[body_hits[0].end if body_hits else 0:]) >= 2:
         score += ANAPHORA
     return score
