@@ -1,7 +1,8 @@
 """The real-world labelled set: public French blog posts, labelled by hand, and its scorer.
 
 What is committed (`data/real_posts.jsonl`): the URL, the labels and at most one short
-verbatim cue per label (≤ 30 words). The posts' text is third-party and never enters
+verbatim cue per label (≤ 30 words); not the post's title nor the labellers' notes, which
+quote the post more. The posts' text is third-party and never enters
 git: the excerpts (about the first 2,000 characters of each page, as the search tool
 stored it) go to a git-ignored cache, `var/real-posts/excerpts.jsonl`, which
 `ambassade real_posts --import DIR` rebuilds from the labellers' `*.cache.jsonl` files.
@@ -22,7 +23,7 @@ from ambassade.watch.detect.normalize import fold
 
 DATA = Path(__file__).parent / "data" / "real_posts.jsonl"
 LABEL_KEYS = ("url", "blog", "platform", "year", "topic", "topics", "subject", "passing", "disclosure",
-              "disclosure_cue", "giveaway", "giveaway_cue", "tricky", "title", "labeller")
+              "disclosure_cue", "giveaway", "giveaway_cue", "labeller")
 DISCLOSURES = ("gifted", "sponsored", "self_bought", "none")
 TUNING_SHARE = 55  # percent of URLs, by hash: below 60 % whatever the hash's luck
 MAX_CUE_WORDS = 30
