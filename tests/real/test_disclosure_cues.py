@@ -23,7 +23,6 @@ KNOWN_MISSES = {
     "https://pleaz.fr/mode/la-petite-robe-noire-cache-un-parfum-signe-guerlain",
     "https://thecomptoir.com/fr/armoire/oasis-de-petit-patron-4203/",
     "https://tonpetitlook.com/2012/11/27/prendre-lair-avec-une-robe-jacquette-froufrou-de-style-1972",
-    "https://tribulationsparisiennes.wordpress.com/tag/arnaque/",
     "https://www.patpro.net/blog/index.php/2007/04/09/86-nouveau-jouet/?related_post_from=86",
     "https://www.rocknkid.com/voyage-voyage/",
 }
