@@ -6,13 +6,17 @@ SQLite next to the code and the database task backend, so that
 `make demo` needs nothing else.
 """
 
+import ipaddress
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from ambassade.lib.env import env_bool, env_int, env_list, env_str
+from ambassade.lib.env import env_bool, env_int, env_list, env_str, parse_fetch_allow
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("AMBASSADE_DATA_DIR", str(BASE_DIR / "var")))
@@ -20,8 +24,16 @@ DATA_DIR = Path(env_str("AMBASSADE_DATA_DIR", str(BASE_DIR / "var")))
 DEBUG = env_bool("AMBASSADE_DEBUG", False)
 _DEV_SECRET = "insecure-dev-only-secret-key-set-AMBASSADE_SECRET_KEY-in-production"
 SECRET_KEY = env_str("AMBASSADE_SECRET_KEY", _DEV_SECRET)
-if SECRET_KEY == _DEV_SECRET and not (DEBUG or env_bool("AMBASSADE_ALLOW_DEV_SECRET", True)):
-    raise ImproperlyConfigured("Set AMBASSADE_SECRET_KEY: the development key is refused.")
+# The development key is public: with it anyone can sign a blogger's link. It is accepted
+# only for the demo (`ambassade demo` sets AMBASSADE_ALLOW_DEV_SECRET for itself and its
+# children), the test suite (pytest sets PYTEST_VERSION), or when explicitly allowed.
+_DEV_SECRET_ALLOWED = env_bool("AMBASSADE_ALLOW_DEV_SECRET", False) or "PYTEST_VERSION" in os.environ
+if SECRET_KEY == _DEV_SECRET and not _DEV_SECRET_ALLOWED:
+    raise ImproperlyConfigured(
+        "AMBASSADE_SECRET_KEY is not set: the public development key is refused (anyone could sign "
+        "blogger links). Set AMBASSADE_SECRET_KEY to a long random value, or AMBASSADE_ALLOW_DEV_SECRET=1 "
+        "on a development machine."
+    )
 ALLOWED_HOSTS = env_list("AMBASSADE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("AMBASSADE_CSRF_TRUSTED_ORIGINS", [])
 
@@ -35,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "ambassade.accounts",
     "ambassade.blogs",
     "ambassade.campaigns",
@@ -45,11 +58,14 @@ INSTALLED_APPS = [
     "ambassade.targeting",
     "ambassade.reports",
     "ambassade.portal",
+    "ambassade.dashboard",
     "ambassade.farm",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "ambassade.lib.middleware.CleanInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ambassade.accounts.middleware.MembershipMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ambassade.urls"
@@ -131,6 +148,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "ambassade.accounts.backends.LoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -138,6 +159,49 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("AMBASSADE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# HTTPS deployments (secure cookies on) also tell browsers to never use plain HTTP again.
+SECURE_HSTS_SECONDS = env_int("AMBASSADE_HSTS_SECONDS", 31_536_000 if SESSION_COOKIE_SECURE else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("AMBASSADE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: scripts only from our own static files, never inline; nothing
+# framed, no plugin, forms only to ourselves. Inline styles stay allowed (the reports'
+# print page and a few style attributes), they cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# The reverse proxies in front of the web processes (addresses or networks): only their
+# X-Forwarded-For is believed when the login throttle and the portal count a client.
+TRUSTED_PROXIES = [ipaddress.ip_network(p, strict=False) for p in env_list("AMBASSADE_TRUSTED_PROXIES", [])]
+
+# The shared cache: the login throttle and the portal's rate limit count there, so every
+# web process sees the same counts. The database by default, Redis when REDIS_CACHE_URL is set.
+_redis_cache = env_str("AMBASSADE_REDIS_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_cache}
+    if _redis_cache else
+    {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ambassade_cache"}
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords, the account and
+# the address are each refused for the cool-off time, counted in the shared cache.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = env_int("AMBASSADE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AMBASSADE_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "ambassade.accounts.client_ip.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -194,6 +258,12 @@ FARM_PORT = env_int("AMBASSADE_FARM_PORT", 8100, minimum=1)
 FARM_DOMAIN = env_str("AMBASSADE_FARM_DOMAIN", "farm.localhost")
 FARM_ALLOWED = env_bool("AMBASSADE_FARM_ALLOWED", False)
 
+# Outbound fetches: the hosts and networks that may be private (a self-hosted blog on an
+# intranet), e.g. "blog.intranet.example,.corp.example,10.20.0.0/16,127.0.0.1"; and the
+# proxy to go through, if any (the environment's HTTP_PROXY/HTTPS_PROXY are ignored).
+FETCH_ALLOW_HOSTS, FETCH_ALLOW_NETWORKS = parse_fetch_allow(env_list("AMBASSADE_FETCH_ALLOW", []))
+FETCH_PROXY = env_str("AMBASSADE_FETCH_PROXY", "")
+
 # Veille: the crawler's limits and schedule bounds.
 WATCH_MAX_BYTES = env_int("AMBASSADE_WATCH_MAX_BYTES", 5 * 1024 * 1024, minimum=10_000)
 WATCH_TIMEOUT = float(env_int("AMBASSADE_WATCH_TIMEOUT", 10, minimum=1))
@@ -215,5 +285,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("AMBASSADE_LOG_LEVEL", "INFO")},
     # WeasyPrint narrates each step of a PDF at INFO: only its warnings matter.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -4,9 +4,10 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic.base import RedirectView
 
-from ambassade.accounts import views as accounts
 from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
+from ambassade.dashboard import team
+from ambassade.dashboard import views as dashboard
 from ambassade.imports import views as imports
 from ambassade.logistics import views as logistics
 from ambassade.outreach import views as outreach
@@ -16,17 +17,18 @@ from ambassade.targeting import views as targeting
 from ambassade.watch import views as watch
 
 urlpatterns = [
-    path("", campaigns.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("equipe/", accounts.team, name="team"),
-    path("clients/", accounts.clients, name="clients"),
-    path("invitation/<str:uidb64>/<str:token>/", accounts.invitation, name="invitation"),
+    path("equipe/", team.team, name="team"),
+    path("clients/", team.clients, name="clients"),
+    path("invitation/<str:uidb64>/<str:token>/", team.invitation, name="invitation"),
     path("operations/", campaigns.operation_list, name="operation_list"),
     path("operations/nouvelle/", campaigns.operation_create, name="operation_create"),
     path("operations/<int:pk>/", campaigns.operation_detail, name="operation_detail"),
     path("operations/<int:pk>/ajouter/", campaigns.placement_add, name="placement_add"),
     path("operations/<int:pk>/article/", watch.article_add, name="article_add"),
+    path("articles/demande/<str:token>/", watch.article_status, name="article_status"),
     path("operations/<int:pk>/ciblage/", targeting.targeting, name="targeting"),
     path("operations/<int:pk>/mails/", outreach.operation_mail, name="operation_mail"),
     path("operations/<int:pk>/compte-rendu/", reports.operation_report_view, name="operation_report"),
@@ -48,6 +50,7 @@ urlpatterns = [
     path("b/<str:token>/proposition/<int:pk>/", portal.proposal, name="portal_proposal"),
     path("b/<str:token>/colis/<int:pk>/", portal.parcel, name="portal_parcel"),
     path("b/<str:token>/article/<int:pk>/", portal.article, name="portal_article"),
+    path("b/<str:token>/article/suivi/<str:request_token>/", portal.article_status, name="portal_article_status"),
     path("b/<str:token>/preferences/", portal.preferences, name="portal_preferences"),
     path("b/<str:token>/garder/", portal.keep, name="portal_keep"),
     path("b/<str:token>/donnees/<str:purpose>/", portal.sensitive, name="portal_sensitive"),

@@ -25,6 +25,7 @@ def configure(**extra) -> Path:
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "ambassade.settings", "AMBASSADE_DATA_DIR": str(data),
         "AMBASSADE_FARM_ALLOWED": "1", "AMBASSADE_WATCH_HOST_DELAY_MS": "0", "AMBASSADE_LOG_LEVEL": "WARNING",
+        "AMBASSADE_ALLOW_DEV_SECRET": "1",  # a throwaway database on this machine
         **{k: str(v) for k, v in extra.items()},
     })
     os.environ.pop("DATABASE_URL", None)

@@ -51,7 +51,7 @@ from ambassade.blogs.models import Blog  # noqa: E402
 from ambassade.campaigns.models import Client, Operation, OperationStatus  # noqa: E402
 from ambassade.farm.catalog import build_catalog  # noqa: E402
 from ambassade.farm.render import feed_path  # noqa: E402
-from ambassade.lib.http import Policy, make_session  # noqa: E402
+from ambassade.lib.http import Policy, check_url, make_session  # noqa: E402
 from ambassade.watch.cycle import ensure_feeds, run_cycle  # noqa: E402
 from ambassade.watch.detect.lexicon import Lexicon, Term  # noqa: E402
 from ambassade.watch.detect.normalize import fold, fold_term  # noqa: E402
@@ -149,7 +149,7 @@ try:
         sem = asyncio.Semaphore(256)
         async with make_session(policy, limit=256) as session:
             await session.prepare([u for u, _e in feeds])
-            clients = {u: await session.client_for(u) for u, _e in feeds}
+            clients = {u: await session.client_for(check_url(u, policy)) for u, _e in feeds}
 
             async def one(url, etag):
                 async with sem:

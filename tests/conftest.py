@@ -3,6 +3,7 @@ and B's user must never see any of it."""
 
 import os
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,81 @@ def require_service(name: str, host: str, port: int) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Each run gets a PostgreSQL test database of its own: two runs on one server (two
+    engineers, two CI jobs) used to drop each other's `test_ambassade` half-way."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if "postgresql" in database["ENGINE"]:
+        host = socket.gethostname()[:20]
+        run = os.environ.get("AMBASSADE_TEST_RUN") or f"{host}_{os.getpid()}"
+        name = f"test_{database['NAME']}_{run}".lower().replace("-", "_").replace(".", "_")[:63]
+        database.setdefault("TEST", {})["NAME"] = name
+        _drop_abandoned_test_databases(database, f"test_{database['NAME']}_{host}_".lower().replace("-", "_"))
+
+
+def _drop_abandoned_test_databases(database: dict, prefix: str) -> None:
+    """A run killed half-way leaves its database behind: drop those of this machine whose
+    process is gone (a run still going keeps its own)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(host=database["HOST"], port=database["PORT"] or 5432, user=database["USER"],
+                             password=database.get("PASSWORD") or None, dbname="postgres", autocommit=True,
+                             connect_timeout=5) as maintenance:
+            names = [row[0] for row in maintenance.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
+            for name in names:
+                pid = name[len(prefix):]
+                if pid.isdigit() and not _alive(int(pid)):
+                    maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    except psycopg.Error:
+        pass  # housekeeping only: the run itself reports a database it cannot reach
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_lingering_sessions(request):
+    """On PostgreSQL, a connection left open by a server thread (the live server, a worker run
+    in the test process) stopped the test database from being dropped at the end. Set up
+    after the test database (so torn down before it), this closes them."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        yield
+        return
+    request.getfixturevalue("django_db_setup")
+    yield
+    django_db_blocker = request.getfixturevalue("django_db_blocker")
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Real hashing costs ~0.3 s a user; what is tested here is access, not the hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A cache of its own per test: the login throttle and the portal's rate limit count
+    # there, and a count left by another test must not lock this one out.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.implementation = None  # axes keeps the cache it was built with: rebuild it
 
 
 def make_user(username, organisation, role=Role.MEMBER, client=None):

@@ -18,7 +18,7 @@ from ambassade.outreach.compose import draft_batch, queue, templates_for
 from ambassade.outreach.models import MailSettings, Message, MessageStatus, Security
 from ambassade.outreach.notices import queue_shipment_notice
 from ambassade.outreach.sender import send_due
-from ambassade.watch.cycle import run_cycle
+from ambassade.workflow.articles import veille_pass
 
 from .mailservers import SmtpSink
 from .test_browser import ARTIFACTS, page  # noqa: F401 (a fixture)
@@ -47,7 +47,7 @@ def world_with_mail(world, settings, live_server):
         StockMovement.objects.create(product=product, kind=MovementKind.RECEIVED, quantity=3)
         Supply.objects.create(operation=operation, product=product)
         world.blog.delete()
-        run_cycle()  # the veille reads the blog: the pitch can name one of its recent posts
+        veille_pass()  # the veille reads the blog: the pitch can name one of its recent posts
         placement = Placement.objects.create(operation=operation, blog=blog)
         ledger.move(placement, Status.SHORTLISTED)
         drafts = draft_batch([placement], templates_for(operation)["pitch"],

@@ -167,7 +167,7 @@ def test_wider_sending_hours_apply_to_mails_already_queued_and_send_mail_says_wh
 
 def _todo(membership_user, key):
     from ambassade.accounts.models import Membership
-    from ambassade.campaigns.today import what_needs_me
+    from ambassade.dashboard.today import what_needs_me
 
     items = what_needs_me(Membership.objects.get(user=membership_user), timezone.now())
     return {p.pk for item in items if item.key == key for p in item.placements}
@@ -295,3 +295,12 @@ def test_a_shared_client_link_speaks_the_agencys_language_not_the_browsers(world
     world.org_a.save()
     page = Browser().get(reverse("shared_client_report", args=[token])).content.decode()
     assert "comptes rendus en direct" not in page
+
+
+def test_import_help_lists_the_columns_it_reads():
+    from django.core.management import load_command_class
+
+    text = " ".join(load_command_class("ambassade.imports", "import").create_parser("ambassade", "import")
+                    .format_help().split())
+    for column in ("blog_url", "adresse_du_blog", "email", "courriel", "topics_never", "base_legale"):
+        assert column in text, column

@@ -65,17 +65,17 @@ def test_the_demo_command_serves_with_the_wsgi_server_and_stops_on_sigterm(tmp_p
     demo = subprocess.Popen([sys.executable, "-m", "ambassade", "demo", "--addr", f"127.0.0.1:{web}"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        deadline, lines = time.monotonic() + 120, []
+        deadline, lines = time.monotonic() + 180, []
         while time.monotonic() < deadline:
             line = demo.stdout.readline()
             lines.append(line)
             if "Ambassade tourne sur" in line or demo.poll() is not None:
                 break
         assert "Ambassade tourne sur" in "".join(lines), "".join(lines)
-        with urllib.request.urlopen(f"http://127.0.0.1:{web}/connexion/", timeout=10) as page:  # no retry needed
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/connexion/", timeout=30) as page:  # no retry needed
             assert page.status == 200 and "gunicorn" in page.headers.get("Server", "")
             assert "Se connecter" in page.read().decode()
-        with urllib.request.urlopen(f"http://127.0.0.1:{web}/static/css/app.css", timeout=10) as css:
+        with urllib.request.urlopen(f"http://127.0.0.1:{web}/static/css/app.css", timeout=30) as css:
             assert css.status == 200
     finally:
         os.killpg(demo.pid, signal.SIGTERM)

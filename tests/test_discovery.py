@@ -1,6 +1,7 @@
 """Where a blog publishes: feed candidates from pages and platform conventions, sitemaps as a
 last resort, and the watch loop's clean stop."""
 
+import select
 import signal
 import subprocess
 import sys
@@ -66,8 +67,8 @@ def test_summary_only_rss_is_not_taken_for_full_content():
 def test_a_blog_without_feeds_is_watched_through_its_sitemap(world, settings):
     from ambassade.blogs.models import Blog
     from ambassade.farm.server import FarmThread
-    from ambassade.watch.cycle import run_cycle
     from ambassade.watch.models import Feed, Post
+    from ambassade.workflow.articles import veille_pass
 
     settings.FARM_ALLOWED, settings.WATCH_HOST_DELAY = True, 0.0
     world.blog.delete()
@@ -76,7 +77,7 @@ def test_a_blog_without_feeds_is_watched_through_its_sitemap(world, settings):
         blog.faults.add("no_feed")
         watched = Blog.objects.create(organisation=world.org_a, url=farm.url(blog) + "/", name=blog.name,
                                       platform="wordpress")
-        run_cycle()
+        veille_pass()
         feed = Feed.objects.get(blog=watched)
         assert feed.kind == "sitemap" and feed.url.endswith("wp-sitemap-posts-post-1.xml"), feed.last_error
         posts = Post.objects.filter(blog=watched)
@@ -84,13 +85,19 @@ def test_a_blog_without_feeds_is_watched_through_its_sitemap(world, settings):
 
 
 def test_the_watch_loop_stops_cleanly_on_sigterm(tmp_path):
-    env = {"AMBASSADE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "AMBASSADE_TASKS": "immediate"}
+    env = {"AMBASSADE_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "AMBASSADE_TASKS": "immediate",
+           "AMBASSADE_ALLOW_DEV_SECRET": "1", "PYTHONUNBUFFERED": "1"}
     subprocess.run([sys.executable, "-m", "ambassade", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     loop = subprocess.Popen([sys.executable, "-m", "ambassade", "watch", "--tick", "0.2"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, text=True)
-    time.sleep(2)
+    # The signal is sent once the loop says it listens for it (its first line), not after a
+    # fixed sleep: on a busy machine Django may take longer than that just to start.
+    assert select.select([loop.stdout], [], [], 120)[0], "the watch loop never started"
+    first = loop.stdout.readline()
+    assert "SIGTERM" in first
+    time.sleep(0.5)  # at least one tick
     loop.send_signal(signal.SIGTERM)
-    out, _ = loop.communicate(timeout=15)
+    out, _ = loop.communicate(timeout=60)
     assert loop.returncode == 0 and "Veille arrêtée." in out
 
 

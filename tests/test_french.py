@@ -53,3 +53,19 @@ def test_every_page_of_the_demo_reads_as_french():
                 found.append(f"{url}: {mistake}: …{text[max(match.start() - 30, 0):match.end() + 30]}…")
     assert pages > 50
     assert not found, "\n".join(found[:40])
+
+
+def test_the_english_catalogue_translates_every_string_and_is_compiled():
+    """French is the source; every msgid has an English msgstr, none fuzzy, and the .mo is not stale."""
+    from pathlib import Path
+
+    locale = Path(__file__).resolve().parent.parent / "ambassade" / "locale" / "en" / "LC_MESSAGES"
+    entries = (locale / "django.po").read_text(encoding="utf-8").split("\n\n")[1:]  # the header first
+    untranslated = []
+    for entry in entries:
+        if entry.lstrip().startswith("#~"):
+            continue
+        if "#, fuzzy" in entry or re.search(r'^msgstr(\[\d\])? ""\n(?!")', entry + "\n", re.M):
+            untranslated.append(entry.strip().splitlines()[-2 if "msgid_plural" not in entry else -3][:80])
+    assert not untranslated, untranslated[:10]
+    assert (locale / "django.mo").stat().st_mtime >= (locale / "django.po").stat().st_mtime - 1

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ambassade.accounts.blogger_links import action_token, blogger_for, page_token
 from ambassade.blogs.models import AccessLog, Blogger, BloggerEmail, Suppression
+from ambassade.blogs.personal_links import action_token, blogger_for, page_token
 from ambassade.campaigns.models import Operation
 from ambassade.campaigns.status import Status
 from ambassade.farm.demo_data import load_demo

@@ -18,7 +18,7 @@ from ambassade.farm.render import feed_path
 from ambassade.farm.server import FarmThread
 from ambassade.watch.cycle import ensure_feeds
 from ambassade.watch.models import Feed
-from ambassade.watch.tasks import check_due_blogs
+from ambassade.workflow.tasks import check_due_blogs
 
 from .conftest import ROOT, require_service, worker_env  # noqa: F401
 
@@ -134,7 +134,7 @@ def test_the_same_veille_runs_on_rq_and_redis(postgres, settings):
             blog.faults.clear()
         watched(farm, 200)
         enqueue = subprocess.run(
-            [sys.executable, "-c", "import django; django.setup(); from ambassade.watch.tasks import check_due_blogs; "
+            [sys.executable, "-c", "import django; django.setup(); from ambassade.workflow.tasks import check_due_blogs; "
              "[check_due_blogs.enqueue(25) for _ in range(10)]"],
             cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "ambassade.settings"}, capture_output=True, text=True)
         assert enqueue.returncode == 0, enqueue.stderr

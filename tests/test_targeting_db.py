@@ -20,8 +20,8 @@ from ambassade.logistics.models import Supply
 from ambassade.targeting.candidates import assess_blog, shortlist
 from ambassade.targeting.models import BlogProfile
 from ambassade.targeting.refresh import refresh_profiles, stale_blog_ids
-from ambassade.watch.cycle import run_cycle
 from ambassade.watch.models import Feed, Post
+from ambassade.workflow.articles import veille_pass
 
 KITCHEN = [
     ("Goûter maison en dix minutes", "Un yaourt, un peu de miel, des fruits : le goûter des enfants est prêt. La recette est simple."),
@@ -212,7 +212,7 @@ def test_it_builds_profiles_from_the_farm_and_refreshes_only_blogs_with_new_post
             Blog.objects.create(organisation=world.org_a, url=farm.url(b) + "/", name=b.name, platform=b.platform,
                                 feed_url=farm.url(b) + feed_path(b))
         world.blog.delete()
-        run_cycle()
+        veille_pass()
         assert refresh_profiles() == 8
         assert stale_blog_ids() == [] and refresh_profiles() == 0
         for b in chosen:
@@ -226,7 +226,7 @@ def test_it_builds_profiles_from_the_farm_and_refreshes_only_blogs_with_new_post
         before = BlogProfile.objects.get(blog__name=plain.name).posts_seen_until
         plain.publish(kind="unrelated")
         Feed.objects.update(next_check_at=timezone.now() - timedelta(seconds=1))
-        run_cycle()
+        veille_pass()
         assert stale_blog_ids() == [Blog.objects.get(name=plain.name).pk]
         assert refresh_profiles() == 1
         assert BlogProfile.objects.get(blog__name=plain.name).posts_seen_until > before

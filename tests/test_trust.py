@@ -22,9 +22,9 @@ from django.urls import URLPattern, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ambassade.accounts.blogger_links import page_token
 from ambassade.accounts.links import create_link
 from ambassade.blogs.models import Blog, Blogger, BloggerEmail
+from ambassade.blogs.personal_links import page_token
 from ambassade.campaigns.models import ActorKind, Client, Operation, Placement
 from ambassade.campaigns.status import Status
 from ambassade.farm.demo_data import CLIENT_USER, DEMO_USER, load_demo
@@ -37,6 +37,7 @@ from ambassade.reports.data import AGENCY, operation_report
 from ambassade.reports.exports import render
 from ambassade.watch.coverage import ONLY_AROUND, record_coverage
 from ambassade.watch.models import Coverage, CoverageStatus, Post
+from ambassade.workflow.articles import article_found
 
 from .conftest import as_sent
 
@@ -47,6 +48,13 @@ def verdict(product: str, *, subject=True, disclosure="none", cue="", kind="prod
     return {"subject": subject, "is_coverage": subject,
             "mentions": [{"kind": kind, "term": product, "snippet": product}],
             "disclosure": {"label": disclosure, "cue": cue}, "giveaway": {"present": False, "cue": "", "deadline": None}}
+
+
+def found(post, operation, verdict_) -> None:
+    """What the veille's pass does with a new post: the coverage, then what it does to the placement."""
+    coverage = record_coverage(post, operation, verdict_)
+    if coverage is not None:
+        article_found(coverage)
 
 
 def post_on(blog, title: str, published_at, guid: str) -> Post:
@@ -65,12 +73,12 @@ def demo(db):
     # is not sure of, and one that says "produit offert" though we never sent a parcel.
     pitched = by_status[Status.PITCHED][0]
     before = pitched.first_contact_at() - timedelta(days=4)
-    record_coverage(post_on(pitched.blog, f"{product} : mon goûter", before, "avant"), operation, verdict(product))
+    found(post_on(pitched.blog, f"{product} : mon goûter", before, "avant"), operation, verdict(product))
     received = by_status[Status.RECEIVED][0]
-    record_coverage(post_on(received.blog, "Nos goûters de la semaine", timezone.now(), "doute"), operation,
+    found(post_on(received.blog, "Nos goûters de la semaine", timezone.now(), "doute"), operation,
                     verdict(operation.brand, kind="brand"))
     replied = by_status[Status.REPLIED][0]
-    record_coverage(post_on(replied.blog, f"Le {product}, offert", timezone.now(), "offert"), operation,
+    found(post_on(replied.blog, f"Le {product}, offert", timezone.now(), "offert"), operation,
                     verdict(product, disclosure="gifted", cue="Produit offert par la marque"))
 
     class Demo:
@@ -188,6 +196,7 @@ def test_red_needs_our_parcel_and_a_persons_confirmation(demo):
 
 def test_a_declared_article_is_analysed_and_waits_for_the_cm_when_the_brand_is_only_around_it(world, monkeypatch):
     from ambassade.watch import manual
+    from ambassade.workflow.articles import add_article
 
     world.operation.product_names = ["Brassé Vanille"]
     world.operation.save()
@@ -203,7 +212,7 @@ def test_a_declared_article_is_analysed_and_waits_for_the_cm_when_the_brand_is_o
     monkeypatch.setattr(manual, "fetch_one", lambda url: FetchResult(url=url, status=200, body=page.encode(),
                                                                       charset="utf-8"))
     url = world.blog.url + "2026/11/crepes/"
-    result = manual.add_article(world.operation.pk, url, None, source="declared")
+    result = add_article(world.operation.pk, url, None, source="declared")
     coverage = Coverage.objects.get(pk=result["coverage"])
     assert coverage.status == CoverageStatus.DETECTED and coverage.review_reason == ONLY_AROUND
     world.placement.refresh_from_db()
@@ -218,13 +227,13 @@ def test_a_declared_article_is_analysed_and_waits_for_the_cm_when_the_brand_is_o
         raise FetchError("http", "HTTP 404")
 
     monkeypatch.setattr(manual, "fetch_one", broken)
-    other = manual.add_article(world.operation.pk, world.blog.url + "2026/11/perdu/", None, source="declared")
+    other = add_article(world.operation.pk, world.blog.url + "2026/11/perdu/", None, source="declared")
     assert Coverage.objects.get(pk=other["coverage"]).review_reason.startswith("page illisible")
     # A page that is about the product counts at once, and publishes the placement.
     good = page.replace("La pâte repose", "Le Brassé Vanille de Delacour (produit offert par Delacour) repose")
     monkeypatch.setattr(manual, "fetch_one", lambda url: FetchResult(url=url, status=200, body=good.encode(),
                                                                       charset="utf-8"))
-    manual.add_article(world.operation.pk, world.blog.url + "2026/11/bon/", None, source="declared")
+    add_article(world.operation.pk, world.blog.url + "2026/11/bon/", None, source="declared")
     world.placement.refresh_from_db()
     assert world.placement.status == Status.PUBLISHED and world.placement.events.last().actor == ActorKind.BLOGGER
     assert len(operation_report(world.operation).articles) == 1
@@ -267,8 +276,8 @@ def test_the_ledger_follows_the_status_when_the_cm_declines(world, accepted):
 def test_the_ledger_follows_the_status_when_the_veille_finds_the_article_first(world, accepted):
     world.operation.product_names = ["Brassé Vanille"]
     world.operation.save()
-    record_coverage(post_on(world.blog, "Brassé Vanille", timezone.now(), "tot"), world.operation,
-                    verdict("Brassé Vanille"))
+    article_found(record_coverage(post_on(world.blog, "Brassé Vanille", timezone.now(), "tot"), world.operation,
+                    verdict("Brassé Vanille")))
     accepted.refresh_from_db()
     assert accepted.status == Status.PUBLISHED
     _assert_ledger_says_status(accepted, world.product)  # the unit held for a parcel that never left is back

@@ -15,8 +15,9 @@ from ambassade.farm.server import FarmThread
 from ambassade.logistics import ledger
 from ambassade.logistics.models import Supply
 from ambassade.outreach.models import Message, MessageStatus
-from ambassade.watch.cycle import KNOWN_POSTS, _recent_posts, run_cycle
+from ambassade.watch.cycle import KNOWN_POSTS, _recent_posts
 from ambassade.watch.models import Coverage, Feed, Post
+from ambassade.workflow.articles import veille_pass
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,7 +54,7 @@ def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
     reminder = Message.objects.create(placement=placement, to_address="x@example.org", subject="Relance",
                                       body_text="Alors ?", status=MessageStatus.QUEUED)
 
-    first = run_cycle()
+    first = veille_pass()
     assert first.statuses["ok"] == 1
     assert Feed.objects.get(blog=blog).last_success_at is not None
     # The fixture's own blog has no server: its failure is recorded on its feed alone.
@@ -64,7 +65,7 @@ def test_it_finds_an_article_about_the_product_within_one_cycle(world, farm):
 
     farm_blog.publish(kind="gifted", brand="Maison Azur", product="Crème Hydra Rose")
     make_due()
-    second = run_cycle()
+    second = veille_pass()
     assert second.new_posts == 1
     coverage = Coverage.objects.get(operation=operation)
     assert coverage.disclosure == "gifted" and coverage.disclosure_cue
@@ -83,12 +84,12 @@ def test_it_uses_conditional_requests_and_discovers_feeds(world, farm):
     for b in blogs[3:]:
         add_blog(world, farm, b, with_feed=False)  # only the home page is known
     world.blog.delete()
-    report = run_cycle()
+    report = veille_pass()
     assert report.statuses["ok"] == 6, dict(report.statuses)
     assert all(f.url for f in Feed.objects.all())
     make_due()
     farm.farm.requests.clear()
-    again = run_cycle()
+    again = veille_pass()
     assert again.statuses["not_modified"] == 6, dict(again.statuses)
     feed_requests = [r for r in farm.farm.requests if r["path"] != "/robots.txt"]
     assert feed_requests and all(r["status"] == 304 for r in feed_requests)
@@ -100,7 +101,7 @@ def test_it_records_a_broken_blog_and_checks_the_others(world, farm):
     healthy = next(b for b in farm.farm.blogs.values() if not b.faults)
     for b in (gone, malformed, healthy):
         add_blog(world, farm, b)
-    report = run_cycle()
+    report = veille_pass()
     feeds = {f.blog.name: f for f in Feed.objects.select_related("blog")}
     assert feeds[gone.name].gone and feeds[gone.name].last_status == 410
     assert Blog.objects.get(name=gone.name).status == "broken"
@@ -119,11 +120,11 @@ def test_an_article_about_another_product_of_the_brand_waits_for_the_cm(world, f
     placement = Placement.objects.create(operation=operation, blog=blog)
     for step in (Status.SHORTLISTED, Status.PITCHED):
         ledger.move(placement, step)
-    run_cycle()
+    veille_pass()
     Coverage.objects.all().delete()
     farm_blog.publish(kind="sponsored", brand="Maison Azur", product="Sérum Éclat de Nuit")
     make_due()
-    run_cycle()
+    veille_pass()
     coverage = Coverage.objects.get(operation=operation)
     assert coverage.about_product is False and coverage.disclosure == "sponsored"
     placement.refresh_from_db()
@@ -144,7 +145,7 @@ def test_a_blog_watched_for_years_is_compared_with_its_latest_posts_only(world, 
     """The crawler tells new from known against each blog's 30 latest posts, whatever its history."""
     farm_blog = next(b for b in farm.farm.blogs.values() if b.platform == "wordpress" and not b.faults)
     blog = add_blog(world, farm, farm_blog)
-    run_cycle()  # the feed's latest post
+    veille_pass()  # the feed's latest post
     history = [Post(blog=blog, guid=f"archive-{i}", url=f"{farm.url(farm_blog)}/archive/{i}/",
                     published_at=timezone.now() - timedelta(days=400 + i)) for i in range(300)]
     Post.objects.bulk_create(history)
@@ -152,7 +153,7 @@ def test_a_blog_watched_for_years_is_compared_with_its_latest_posts_only(world, 
     farm_blog.publish(kind="gifted", brand="Laiterie Delacour")
     make_due()
     with CaptureQueriesContext(connection) as queries:
-        report = run_cycle()
+        report = veille_pass()
     assert report.new_posts == 1 and Post.objects.filter(blog=blog).count() == before + 1
     posts_read = [q for q in queries.captured_queries if "ROW_NUMBER" in q["sql"].upper()]
     assert len(posts_read) == 1  # ranked by the database, not 300+ rows read and trimmed in Python
@@ -172,7 +173,7 @@ def test_the_blog_list_shows_which_blogs_the_veille_is_not_reading(client, world
     throttled.faults.add("throttle")
     for b in (gone, throttled, healthy):
         add_blog(world, farm, b)
-    run_cycle()
+    veille_pass()
     Blog.objects.create(organisation=world.org_a, url="https://tout-neuf.example/", name="Tout neuf")
     client.force_login(world.member)
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.privacy import gdpr as privacy
 
 from . import gdpr
 from .models import AccessAction, Blog, Blogger, BlogStatus, Platform
@@ -94,7 +95,7 @@ def blogger_export(request, pk):
     """The agency answers a request for access: everything held, as JSON (the access is logged)."""
     blogger = get_scoped_or_404(Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk)
     gdpr.log_access(blogger, AccessAction.EXPORT, user=request.user)
-    response = HttpResponse(json.dumps(gdpr.export(blogger), ensure_ascii=False, indent=2),
+    response = HttpResponse(json.dumps(privacy.export(blogger), ensure_ascii=False, indent=2),
                             content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="blogueur-{blogger.pk}.json"'
     return response
@@ -105,6 +106,6 @@ def blogger_erase(request, pk):
     """The agency erases on the person's request (by mail, by phone): same erasure as the person's own."""
     blogger = get_scoped_or_404(Blogger.objects.for_membership(request.membership).select_related("blog"), pk=pk)
     if request.method == "POST" and not blogger.erased_at:
-        gdpr.erase(blogger, user=request.user)
+        privacy.erase(blogger, user=request.user)
         messages.success(request, _("Données effacées ; l'adresse ne pourra pas être réimportée."))
     return redirect("blogger_detail", pk=blogger.pk)

@@ -1,43 +1,16 @@
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.blogs.models import Blog
 from ambassade.logistics import ledger  # a move's stock effects (reserve, release, ship)
-from ambassade.watch.models import Coverage, CoverageStatus
+from ambassade.watch.models import CoverageStatus
 
 from .forms import OperationForm
-from .models import IllegalTransition, Operation, OperationStatus, Placement
+from .models import IllegalTransition, Operation, Placement
 from .status import BOARD_COLUMNS, CLOSED, Status
-from .today import what_needs_me
-
-
-@staff_view()
-def dashboard(request):
-    from ambassade.reports.figures import funnel  # the same figures as the report (see figures.py)
-
-    membership = request.membership
-    operations = (
-        Operation.objects.for_membership(membership)
-        .exclude(status=OperationStatus.CLOSED)
-        .select_related("client")
-    )
-    cards = [{"operation": op, "funnel": funnel(op)} for op in operations]
-    if membership.client_id:
-        # A client reads its operations' figures and reports: never the agency's to-do lists or
-        # the articles nobody has confirmed yet.
-        return render(request, "campaigns/dashboard.html", {"cards": cards, "todo": [], "detected": []})
-    pending = Coverage.objects.for_membership(membership).awaiting_review()
-    detected = pending.select_related("post", "post__blog", "operation", "placement")[:5]
-    return render(
-        request,
-        "campaigns/dashboard.html",
-        {"cards": cards, "todo": what_needs_me(membership, timezone.now()), "detected": detected,
-         "detected_count": pending.count()},
-    )
 
 
 @staff_view()

@@ -311,6 +311,9 @@ class FarmThread:
         self._loop.run_until_complete(self._runner.cleanup())
 
     def __enter__(self) -> "FarmThread":
+        # Built once per process, before any request: built on the first request, its 0.3 s
+        # of CPU (seconds on a busy machine) made the bomb look like a server that hangs.
+        _gzip_bomb()
         self._thread.start()
         self._ready.wait(10)
         return self

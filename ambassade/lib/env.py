@@ -5,6 +5,7 @@ process at start-up with a message naming the variable, never be silently
 replaced by a default.
 """
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,3 +60,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_fetch_allow(entries: list[str]) -> tuple[list[str], list]:
+    """AMBASSADE_FETCH_ALLOW's entries split into host names (IDNA, lower case; a leading
+    dot for a whole domain) and networks (an address is a network of one)."""
+    hosts, networks = [], []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+            continue
+        except ValueError:
+            pass
+        name = entry.lower().rstrip(".")
+        try:
+            name = name.encode("idna").decode("ascii") if not name.isascii() else name
+        except UnicodeError:
+            name = ""
+        if not name or "/" in name or ":" in name or "@" in name or name.strip(".") == "":
+            raise ImproperlyConfigured(
+                f"AMBASSADE_FETCH_ALLOW: {entry!r} is neither a host name nor a network (e.g. 10.0.0.0/8)."
+            )
+        hosts.append(name)
+    return hosts, networks

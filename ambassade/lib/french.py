@@ -1,22 +1,19 @@
 """French that a French reader does not notice: plurals by number, elision before a vowel.
 
 `count(3, "mail lu", "mails lus")` → "3 mails lus" (never "3 mail(s) lu(s)"); `of("Emma")` →
-"d'Emma", `of("Léa")` → "de Léa". Plurals go through ngettext so the English catalogue follows.
+"d'Emma", `of("Léa")` → "de Léa".
 """
 
 import re
 import unicodedata
 
-from django.utils.translation import get_language, ngettext
-
 _VOWELS = set("aeiouyh")
 
 
 def count(n: int, singular: str, plural: str) -> str:
-    """In French 0 and 1 take the singular ("0 mail lu"); other languages go through ngettext."""
-    if (get_language() or "fr").startswith("fr"):
-        return f"{n} {singular if abs(n) <= 1 else plural}"
-    return ngettext("%(n)d " + singular, "%(n)d " + plural, n) % {"n": n}
+    """"0 mail lu", "1 mail lu", "3 mails lus": in French 0 and 1 take the singular. For the command
+    line's French messages; pages use ngettext with whole sentences, so the catalogue follows."""
+    return f"{n} {singular if abs(n) <= 1 else plural}"
 
 
 def starts_with_vowel(word: str) -> bool:

@@ -10,6 +10,16 @@
   cannot change between check and use; IP literals are checked as written. The
   blog farm's host names map to its loopback address only when the farm is
   explicitly allowed (demo, tests, benchmarks).
+- The URL sent is never the one written: it is rebuilt from the parsed, normalised
+  and checked parts (scheme, IDNA host, port, path, query), so that two URL parsers
+  (ours, and reqwest's WHATWG one) can never disagree on the host. Credentials and
+  backslashes in the authority are refused; a host is NFKC-normalised and
+  IDNA-encoded *before* it is checked, and any spelling of an IPv4 address that a
+  browser accepts (decimal, octal, hex, short, full-width) is read as that address.
+- `AMBASSADE_FETCH_ALLOW` names the hosts and networks that may be private (an
+  intranet blog); nothing else is. The environment's HTTP(S)_PROXY is ignored: a
+  proxy would resolve names itself and bypass the pinning; `AMBASSADE_FETCH_PROXY`
+  names one explicitly.
 - Redirects are followed by hand: each hop is checked, loops are detected,
   and a permanent redirect is reported so the caller can update its URL.
 - Bodies are read in chunks up to a cap on the *decompressed* size, which also
@@ -21,18 +31,21 @@ import ipaddress
 import re
 import socket
 import time
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from pyreqwest import exceptions as reqwest_errors
 from pyreqwest.client import Client, ClientBuilder
+from pyreqwest.proxy import ProxyBuilder
 
 USER_AGENT = "AmbassadeBot/0.1 (veille de blogs pour des operations blogueurs; +https://github.com/ambassade)"
 PERMANENT = {301, 308}
+TOTAL_FACTOR = 6  # the total deadline of one request, in read timeouts
 REDIRECTS = {301, 302, 303, 307, 308}
 
 
@@ -69,16 +82,52 @@ class Policy:
     max_bytes: int = field(default_factory=lambda: settings.WATCH_MAX_BYTES)
     timeout: float = field(default_factory=lambda: settings.WATCH_TIMEOUT)
     max_redirects: int = 5
+    # AMBASSADE_FETCH_ALLOW: host names (".example.org" for a domain and its subdomains)
+    # and networks whose private addresses may be fetched.
+    allow_hosts: frozenset = field(default_factory=lambda: frozenset(settings.FETCH_ALLOW_HOSTS))
+    allow_networks: tuple = field(default_factory=lambda: tuple(settings.FETCH_ALLOW_NETWORKS))
+    proxy: str = field(default_factory=lambda: settings.FETCH_PROXY)
 
     def is_farm(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return self.farm_allowed and (host == self.farm_domain or host.endswith("." + self.farm_domain))
 
+    def host_allowed(self, host: str) -> bool:
+        return any(host == allowed or allowed.startswith(".") and (host.endswith(allowed) or host == allowed[1:])
+                   for allowed in self.allow_hosts)
+
+    def address_allowed(self, host: str, address: str) -> bool:
+        """May the client connect to `address` (met as, or resolved for, `host`)?"""
+        if not forbidden_address(address) or self.host_allowed(host):
+            return True
+        ip = ipaddress.ip_address(address)
+        return any(ip in network for network in self.allow_networks if network.version == ip.version)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries and leads to (mapped, 6to4, Teredo, NAT64)."""
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip.teredo:
+        return ip.teredo[1]
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
 
 def forbidden_address(address: str) -> bool:
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.scope_id:
+            return True
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None and (not embedded.is_global or embedded.is_multicast):
+            return True
     return not ip.is_global or ip.is_multicast
 
 
@@ -90,29 +139,125 @@ def _ip_literal(host: str) -> bool:
     return True
 
 
-def check_url(url: str, policy: Policy) -> None:
-    """Refuse what can be refused before any network traffic."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError("forbidden", f"protocole refusé : {parts.scheme or '(aucun)'}")
-    host = (parts.hostname or "").lower()
+@dataclass(frozen=True)
+class Target:
+    """A URL as the client will send it, rebuilt from its checked parts."""
+
+    url: str
+    scheme: str
+    host: str  # ASCII: IDNA-encoded name, or the canonical text of an IP address
+    ip: str | None  # the host is an address, in whatever spelling it was written
+
+
+_DOTS = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+_ASCII_HOST = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*")
+_PATH_SAFE = "/%:@!$&'()*+,;=~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def _whatwg_ipv4(host: str) -> str | None:
+    """A browser's reading of `host` as an IPv4 address (WHATWG URL "IPv4 parser"), or None
+    when it is a name. `127.1`, `0x7f.0.0.1`, `0177.0.0.1` and `2130706433` are all 127.0.0.1."""
+    labels = host.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    last = labels[-1]
+    if not (last.isascii() and (last.isdigit() or re.fullmatch(r"0[xX][0-9a-fA-F]*", last))):
+        return None  # a name: it does not end in a number
+    if len(labels) > 4:
+        raise FetchError("forbidden", f"adresse IP invalide : {host}")
+    numbers = []
+    for label in labels:
+        try:
+            if label[:2].lower() == "0x":
+                numbers.append(int(label[2:] or "0", 16))
+            elif len(label) > 1 and label.startswith("0"):
+                numbers.append(int(label[1:], 8))
+            else:
+                numbers.append(int(label, 10))
+        except ValueError:
+            raise FetchError("forbidden", f"adresse IP invalide : {host}") from None
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise FetchError("forbidden", f"adresse IP invalide : {host}")
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number * 256 ** (3 - index)
+    return str(ipaddress.IPv4Address(value))
+
+
+def _canonical_host(raw: str) -> tuple[str, str | None]:
+    if ":" in raw:  # urlsplit gives an IPv6 literal without its brackets
+        if "%" in raw:
+            raise FetchError("forbidden", f"adresse IPv6 avec zone refusée : {raw}")
+        try:
+            ip = ipaddress.IPv6Address(raw)
+        except ValueError:
+            raise FetchError("forbidden", f"adresse IPv6 invalide : {raw}") from None
+        return str(ip), str(ip)
+    # Full-width digits and ideographic dots become ASCII here, before anything is checked.
+    host = unicodedata.normalize("NFKC", raw).translate(_DOTS).lower().rstrip(".")
     if not host:
         raise FetchError("forbidden", "adresse sans nom d'hôte")
-    if policy.is_farm(host):
-        return
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise FetchError("forbidden", f"nom de domaine invalide : {raw}") from None
+    ipv4 = _whatwg_ipv4(host)
+    if ipv4:
+        return ipv4, ipv4
+    if not _ASCII_HOST.fullmatch(host):
+        raise FetchError("forbidden", f"nom d'hôte invalide : {raw}")
+    return host, None
+
+
+def parse_target(url: str) -> Target:
+    """The URL rebuilt from its parts, or FetchError("forbidden") for what cannot be rebuilt safely."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise FetchError("forbidden", f"adresse invalide : {error}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError("forbidden", f"protocole refusé : {scheme or '(aucun)'}")
+    netloc = parts.netloc
+    # WHATWG parsers read "\\" as "/" and end the host there: urlsplit does not. Credentials
+    # have no place in a blog's address. Either one makes the two parsers see different hosts.
+    if "\\" in netloc or "@" in netloc or re.search(r"[\x00-\x20\x7f]", netloc):
+        raise FetchError("forbidden", f"adresse refusée (identifiants ou caractère interdit dans l'hôte) : {url[:200]}")
+    host, ip = _canonical_host(parts.hostname or "")
+    if port == 0:
+        raise FetchError("forbidden", "port invalide : 0")
+    default = {"http": 80, "https": 443}[scheme]
+    authority = f"[{host}]" if ":" in host else host
+    if port and port != default:
+        authority += f":{port}"
+    path = quote(parts.path, safe=_PATH_SAFE) or "/"
+    query = quote(parts.query, safe=_QUERY_SAFE)
+    rebuilt = f"{scheme}://{authority}{path}" + (f"?{query}" if query else "")
+    return Target(rebuilt, scheme, host, ip)
+
+
+def check_url(url: str, policy: Policy) -> Target:
+    """Refuse what can be refused before any network traffic; the Target to send otherwise."""
+    target = parse_target(url)
+    host = target.host
+    if policy.is_farm(host) or policy.host_allowed(host):
+        return target
     if host == "localhost" or host.endswith(".localhost"):
         raise FetchError("forbidden", f"hôte local refusé : {host}")
-    if _ip_literal(host) and forbidden_address(host):
+    if target.ip and not policy.address_allowed(host, target.ip):
         raise FetchError("forbidden", f"adresse privée ou locale refusée : {host}")
+    return target
 
 
-def _ascii_host(host: str) -> str:
-    """The host as the client sends it: lower case, IDNA-encoded."""
-    host = host.lower().rstrip(".")
+def _ascii_host(url: str) -> str:
+    """The host of `url` as the client sends it ("" when it cannot be read)."""
     try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
+        return parse_target(url).host
+    except FetchError:
+        return ""
 
 
 # Lookups run on a pool of their own: a name the DNS never answers times out for the
@@ -138,7 +283,7 @@ async def resolve_safely(host: str, policy: Policy) -> str:
         raise FetchError("connection", f"nom introuvable : {host} ({error})") from None
     addresses = [sockaddr[0] for *_rest, sockaddr in infos]
     for address in addresses:  # one bad answer is enough to refuse: a name cannot be half private
-        if forbidden_address(address):
+        if not policy.address_allowed(host, address):
             raise FetchError("forbidden", f"adresse privée ou locale refusée pour {host} : {address}")
     if not addresses:
         raise FetchError("connection", f"nom introuvable : {host}")
@@ -172,9 +317,17 @@ class Session:
         timeout = self.policy.timeout
         builder = (
             ClientBuilder().user_agent(USER_AGENT).follow_redirects(False).gzip(True).brotli(True).deflate(True)
-            .timeout(timedelta(seconds=timeout)).connect_timeout(timedelta(seconds=min(5.0, timeout)))
+            # A fault's kind must come from what the server did, not from how busy this machine
+            # is: "timeout" means the server went silent (no byte for `timeout` seconds); a
+            # server that keeps talking is cut by the size cap or the total deadline, which is
+            # only there against a trickle (slowloris) and is far longer.
+            .read_timeout(timedelta(seconds=timeout)).timeout(timedelta(seconds=timeout * TOTAL_FACTOR))
+            .connect_timeout(timedelta(seconds=min(5.0, timeout)))
             .max_connections(self.limit).pool_max_idle_per_host(1).http1_only()
         )
+        # reqwest reads HTTP(S)_PROXY from the environment by default; a proxy resolves names
+        # itself, which would bypass the pinned addresses. Only a named proxy is used.
+        builder = builder.proxy(ProxyBuilder.all(self.policy.proxy)) if self.policy.proxy else builder.no_proxy()
         for host, address in pinned.items():
             builder = builder.resolve(host, address, 0)
         client = builder.build()
@@ -182,7 +335,7 @@ class Session:
         return client
 
     async def prepare(self, urls) -> None:
-        hosts = {_ascii_host(urlsplit(u).hostname or "") for u in urls if u}
+        hosts = {_ascii_host(u) for u in urls if u}
         hosts = {h for h in hosts if h and h not in self._client_of and h not in self._refused}
         resolving = asyncio.Semaphore(64)
 
@@ -204,11 +357,12 @@ class Session:
             for host in pinned:
                 self._client_of[host] = client
 
-    async def client_for(self, url: str) -> Client:
-        host = _ascii_host(urlsplit(url).hostname or "")
+    async def client_for(self, target: Target) -> Client:
+        """The client that has `target`'s host pinned (`target` comes from check_url)."""
+        host, url = target.host, target.url
         if host in self._refused:
             raise self._refused[host]
-        if _ip_literal(host):  # checked by check_url; nothing to resolve
+        if target.ip:  # checked by check_url; nothing to resolve
             host = "*ip"
             if host not in self._client_of:
                 self._client_of[host] = self._build({})
@@ -255,26 +409,27 @@ async def fetch(session: Session, url: str, policy: Policy, *,
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     started = time.monotonic()
-    seen = {url}
     permanent = None
-    current = url
+    current = check_url(url, policy).url
+    seen = {current}
     all_permanent = True
     for _hop in range(policy.max_redirects + 1):
-        check_url(current, policy)
-        client = await session.client_for(current)
+        target = check_url(current, policy)
+        client = await session.client_for(target)
+        current = target.url
         try:
             async with client.get(current).headers(headers).build_streamed() as response:
                 status = response.status
                 location = response.get_header("location")
                 if status in REDIRECTS and location:
-                    target = urljoin(current, location)
+                    following = check_url(urljoin(current, location), policy).url
                     all_permanent = all_permanent and status in PERMANENT
-                    if target in seen:
-                        raise FetchError("redirect_loop", f"boucle de redirections vers {target}", status=status)
-                    seen.add(target)
-                    current = target
+                    if following in seen:
+                        raise FetchError("redirect_loop", f"boucle de redirections vers {following}", status=status)
+                    seen.add(following)
+                    current = following
                     if all_permanent:
-                        permanent = target
+                        permanent = following
                     continue
                 if status in (429, 503):
                     raise FetchError("throttled", f"HTTP {status}", status=status,
@@ -296,7 +451,8 @@ async def fetch(session: Session, url: str, policy: Policy, *,
         except FetchError:
             raise
         except (TimeoutError, reqwest_errors.RequestTimeoutError):
-            raise FetchError("timeout", f"pas de réponse en {policy.timeout:g} s") from None
+            raise FetchError("timeout", f"pas de réponse : {policy.timeout:g} s sans rien recevoir, ou plus de "
+                                        f"{policy.timeout * TOTAL_FACTOR:g} s en tout") from None
         except reqwest_errors.BodyDecodeError as error:
             raise FetchError("connection", f"réponse illisible : {error}") from None
         except reqwest_errors.BuilderError as error:

@@ -20,11 +20,12 @@ from imapclient import IMAPClient
 from ambassade.blogs.models import Blogger, BloggerEmail
 from ambassade.campaigns.models import ActorKind
 from ambassade.campaigns.status import Status, can_move
+from ambassade.lib.clean import clean_text
 from ambassade.lib.signing import read_reply_token
 from ambassade.logistics import ledger
 
 from .links import scrub
-from .mailparse import InboundMail, parse
+from .mailparse import TEXT_CAP, InboundMail, parse
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
 
 REPLY_RECEIVED = "réponse reçue"
@@ -68,7 +69,12 @@ def poll(sender: MailSettings, now=None) -> PollReport:
             fetched = client.fetch([uid], [part]).get(uid, {})
             raw = next((v for k, v in fetched.items() if k.startswith(b"BODY[")), b"") or b""
             with transaction.atomic():
-                receive(sender.organisation_id, raw, truncated=size > cap, report=report, now=now)
+                try:
+                    with transaction.atomic():
+                        receive(sender.organisation_id, raw, truncated=size > cap, report=report, now=now)
+                except Exception as error:  # this mail's problem: set aside, and the mailbox moves on
+                    set_aside(sender.organisation_id, raw, error, now)
+                    report.problems.append(f"UID {uid} : {type(error).__name__}")
                 sender.imap_last_uid = uid
                 MailSettings.objects.filter(pk=sender.pk).update(imap_last_uid=uid, imap_uidvalidity=validity)
             report.read += 1
@@ -82,6 +88,16 @@ def poll(sender: MailSettings, now=None) -> PollReport:
         except Exception:  # the connection may already be gone; what happened is recorded above
             pass
     return report
+
+
+def set_aside(organisation_id: int, raw: bytes, error: Exception, now) -> Message:
+    """A mail that could not be recorded normally, kept with its problem for a person to read."""
+    return Message.objects.create(
+        organisation_id=organisation_id, direction=Direction.INBOUND, kind=MessageKind.REPLY,
+        status=MessageStatus.RECEIVED, subject="(message mis de côté : illisible)",
+        body_text=scrub(clean_text(raw[:TEXT_CAP].decode("utf-8", "replace"))), received_at=now,
+        error=clean_text(f"mis de côté, à lire à la main : {type(error).__name__} : {error}")[:2000],
+    )
 
 
 def _record(sender: MailSettings, now, error: str) -> None:

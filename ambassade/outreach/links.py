@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.urls import reverse
 
-from ambassade.accounts.blogger_links import page_url
+from ambassade.blogs.personal_links import page_url
 from ambassade.lib.signing import opt_out_token, receipt_token
 
 PERSONAL = "[lien personnel]"

@@ -1,7 +1,12 @@
 """Brute force on links: each address gets a budget of requests and of invalid links per window.
-Counted in Django's cache (configure a shared one when several web processes run)."""
+
+Counted in the shared cache (the database by default, Redis when configured), so every web
+process sees the same counts; the address is the client's, read through the trusted proxies
+(behind a proxy, REMOTE_ADDR is the proxy for everyone)."""
 
 from django.core.cache import cache
+
+from ambassade.accounts.client_ip import client_ip
 
 WINDOW = 600  # seconds
 REQUESTS = 120  # portal requests per address per window
@@ -18,7 +23,7 @@ def _count(key: str) -> int:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return client_ip(request)
 
 
 def blocked(request) -> bool:

@@ -6,8 +6,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from ambassade.blogs.gdpr import erase
 from ambassade.blogs.models import Blogger
+from ambassade.privacy.gdpr import erase
 
 from .mails import queue_consent_request
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
-from ambassade.accounts.blogger_links import action_token, blogger_for, spend
 from ambassade.blogs import gdpr
 from ambassade.blogs.models import AccessAction, Blogger, Cadence, LegalBasis
+from ambassade.blogs.personal_links import action_token, blogger_for, spend
 from ambassade.blogs.topics import TAXONOMY
 from ambassade.campaigns.models import ActorKind, Placement
 from ambassade.campaigns.status import Status, can_move
@@ -29,6 +29,7 @@ from ambassade.logistics import ledger
 from ambassade.logistics.models import Shipment
 from ambassade.outreach.models import Message
 from ambassade.outreach.optout import opt_out_everywhere
+from ambassade.privacy import gdpr as privacy
 
 from . import ratelimit
 from .mails import queue_page_link
@@ -147,8 +148,11 @@ def parcel(request, token, blogger, pk):
 
 @with_blogger
 def article(request, token, blogger, pk):
-    """The blogger declares their article: fetched and analysed by the veille; reminders stop at once."""
-    from ambassade.watch.manual import add_article, blog_for_url
+    """The blogger declares their article: fetched and analysed by the veille; reminders stop at once.
+
+    The fetch happens in the task worker, never in this request; the page waits for it."""
+    from ambassade.watch.manual import blog_for_url
+    from ambassade.workflow.pending import queue_article
 
     placement = _placements(blogger).filter(pk=pk).first()
     url = request.POST.get("url", "").strip()
@@ -157,13 +161,25 @@ def article(request, token, blogger, pk):
     if blog_for_url(blogger.organisation, url) != blogger.blog:
         messages.error(request, _("Cette adresse n'est pas sur votre blog (%(blog)s).") % {"blog": blogger.blog.url})
         return _back(token)
-    result = add_article(placement.operation_id, url, None, source="declared")
-    if "error" in result:
-        messages.error(request, result["error"])
-    else:
-        messages.success(request, _("Merci ! Votre article est enregistré : plus aucune relance à ce sujet."))
+    request_token = queue_article(placement.operation, url, None, source="declared", blogger_id=blogger.pk)
     _heard(blogger)
-    return _back(token)
+    return redirect("portal_article_status", token=token, request_token=request_token)
+
+
+@with_blogger
+def article_status(request, token, blogger, request_token):
+    """Where the declared article stands: polls itself (htmx) until the worker is done."""
+    from ambassade.workflow import pending
+
+    state = pending.load(request_token)
+    if state is None or state["blogger"] != blogger.pk:
+        return render(request, "portal/invalid.html", {}, status=404)
+    done = state["state"] == pending.DONE
+    result = state["result"] or {}
+    context = {"token": token, "request_token": request_token, "blogger": blogger, "state": state, "done": done,
+               "error": result.get("error", "") if done else ""}
+    template = "portal/_article_status.html" if request.htmx else "portal/article_status.html"
+    return render(request, template, context)
 
 
 @with_blogger
@@ -207,7 +223,7 @@ def sensitive(request, token, blogger, purpose):
         return _back(token)
     if purpose == "export":
         gdpr.log_access(blogger, AccessAction.EXPORT, by_blogger=True)
-        response = HttpResponse(json.dumps(gdpr.export(blogger), ensure_ascii=False, indent=2),
+        response = HttpResponse(json.dumps(privacy.export(blogger), ensure_ascii=False, indent=2),
                                 content_type="application/json; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
         return response
@@ -215,7 +231,7 @@ def sensitive(request, token, blogger, purpose):
         messages.error(request, _("Cochez la case pour confirmer l'effacement."))
         return _back(token)
     organisation = blogger.organisation
-    gdpr.erase(blogger, by_blogger=True)
+    privacy.erase(blogger, by_blogger=True)
     return render(request, "portal/erased.html", {"organisation": organisation})
 
 

@@ -1,6 +1,7 @@
-"""Turning a verdict into coverage: the record, the placement, the follow-ups held back.
+"""Turning a verdict into a coverage record, with the evidence and, when it is weak, the reason.
 
-Called explicitly by the veille and by the blogger's declaration; no signals between apps.
+What the record then does to the placement and its mails is the workflow's (`ambassade.workflow`,
+on the top layer): the veille neither moves cards nor touches the outbox.
 
 An article counts only once it is confirmed: by a person of the agency, or at once
 when the evidence is strong — the operation's product is the post's subject, named
@@ -9,13 +10,9 @@ in its text — and the organisation lets the veille confirm those
 a person must look, and moves nothing; a follow-up still never goes while it waits.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
-from ambassade.campaigns.models import ActorKind, Placement
-from ambassade.campaigns.status import Status, can_move
-from ambassade.logistics import ledger
-from ambassade.outreach.models import Message
+from ambassade.campaigns.models import Placement
 
 from .models import Coverage, CoverageStatus, Post
 
@@ -54,37 +51,26 @@ def record_coverage(post: Post, operation, verdict: dict, *, source: str = "watc
     gap = evidence_gap(operation, verdict) if gap is None else gap
     automatic = not gap and operation.organisation.auto_confirm_articles
     now = timezone.now()
-    with transaction.atomic():
-        placement = Placement.objects.filter(operation=operation, blog_id=post.blog_id).first()
-        coverage, created = Coverage.objects.get_or_create(
-            post=post,
-            operation=operation,
-            defaults={
-                "placement": placement,
-                "status": CoverageStatus.CONFIRMED if automatic else CoverageStatus.DETECTED,
-                "reviewed_at": now if automatic else None,
-                "review_reason": "" if automatic else (gap or BY_HAND),
-                "subject": verdict["subject"],
-                "about_product": names_product(operation, verdict),
-                "mentions": verdict["mentions"],
-                "disclosure": verdict["disclosure"]["label"],
-                "disclosure_cue": (verdict["disclosure"]["cue"] or "")[:300],
-                "giveaway": verdict["giveaway"]["present"],
-                "giveaway_cue": (verdict["giveaway"]["cue"] or "")[:300],
-                "giveaway_deadline": verdict["giveaway"]["deadline"],
-                "source": source,
-                "detected_at": now,
-            },
-        )
-        if placement is not None and (created or source == "declared"):
-            reason = ARTICLE_DECLARED if source == "declared" else ARTICLE_DETECTED
-            if coverage.status == CoverageStatus.CONFIRMED and not spontaneous(post, placement):
-                # Whoever brought the article moved the card: the veille, or the blogger who declared it.
-                publish_placement(placement, post.url, reason=reason,
-                                  actor=ActorKind.BLOGGER if source == "declared" else ActorKind.ARTICLE)
-            elif source == "declared":
-                # The blogger did answer: nothing more goes out while the agency looks at the page.
-                Message.objects.cancel_pending(placement, reason)
+    coverage, created = Coverage.objects.get_or_create(
+        post=post,
+        operation=operation,
+        defaults={
+            "placement": Placement.objects.filter(operation=operation, blog_id=post.blog_id).first(),
+            "status": CoverageStatus.CONFIRMED if automatic else CoverageStatus.DETECTED,
+            "reviewed_at": now if automatic else None,
+            "review_reason": "" if automatic else (gap or BY_HAND),
+            "subject": verdict["subject"],
+            "about_product": names_product(operation, verdict),
+            "mentions": verdict["mentions"],
+            "disclosure": verdict["disclosure"]["label"],
+            "disclosure_cue": (verdict["disclosure"]["cue"] or "")[:300],
+            "giveaway": verdict["giveaway"]["present"],
+            "giveaway_cue": (verdict["giveaway"]["cue"] or "")[:300],
+            "giveaway_deadline": verdict["giveaway"]["deadline"],
+            "source": source,
+            "detected_at": now,
+        },
+    )
     return coverage if created else None
 
 
@@ -96,17 +82,8 @@ def spontaneous(post: Post, placement) -> bool:
     return contacted is None or timezone.localdate(published) < timezone.localdate(contacted)
 
 
-def confirm(coverage: Coverage, user) -> None:
-    """A person of the agency vouches for the article: it counts, and it publishes the placement."""
+def mark_confirmed(coverage: Coverage, user) -> None:
+    """A person of the agency vouches for the article (the workflow then publishes the placement)."""
     coverage.status, coverage.reviewed_by, coverage.reviewed_at = CoverageStatus.CONFIRMED, user, timezone.now()
     coverage.review_reason = ""
     coverage.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_reason"])
-    if coverage.placement and not spontaneous(coverage.post, coverage.placement):
-        publish_placement(coverage.placement, coverage.post.url, actor=ActorKind.PERSON, user=user)
-
-
-def publish_placement(placement, url: str, *, actor=ActorKind.ARTICLE, user=None, reason: str = "") -> None:
-    """The placement has its article: move it, and hold back every mail still waiting."""
-    if can_move(placement.status, Status.PUBLISHED):
-        ledger.move(placement, Status.PUBLISHED, actor=actor, user=user, note=url[:500])
-    Message.objects.cancel_pending(placement, reason or ARTICLE_DETECTED)

@@ -8,7 +8,9 @@ mid-batch writes nothing and its batch comes back when the lease expires.
 """
 
 import asyncio
+import copy
 import hashlib
+import logging
 import random
 import uuid
 from collections import defaultdict
@@ -17,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -25,6 +27,7 @@ from django.utils import timezone
 from ambassade.blogs.models import Blog, BlogStatus
 from ambassade.campaigns.models import Operation, OperationStatus
 from ambassade.lib.bulk import update_rows
+from ambassade.lib.clean import clean_text
 from ambassade.lib.http import Policy
 
 from .coverage import record_coverage
@@ -38,6 +41,8 @@ from .schedule import backoff, next_interval
 # lists 10 to 25 items, so 30 is enough; they travel as hashes to keep batches small.
 KNOWN_POSTS = 30
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class CycleReport:
@@ -45,6 +50,7 @@ class CycleReport:
     statuses: dict = field(default_factory=lambda: defaultdict(int))
     new_posts: int = 0
     coverages: int = 0
+    coverage_ids: list = field(default_factory=list)  # for the workflow on top (placements, mails)
 
 
 def ensure_feeds() -> int:
@@ -119,7 +125,20 @@ def run_batch(owner: str, ids: list[int], report: CycleReport, *, progress=lambd
     }
     outcomes = asyncio.run(check_batch(jobs, hosts, policy or Policy(), delay=settings.WATCH_HOST_DELAY,
                                        progress=progress))
-    _write(feeds, outcomes, hosts, states, report)
+    before = copy.deepcopy(report)
+    try:
+        _write(feeds, outcomes, hosts, states, report)
+    except DatabaseError:
+        # One outcome the database refuses must not sink the batch (its leases would stay
+        # and it would come back and fail again, for every blog in it): each feed is then
+        # written on its own, and the one that fails is recorded as an error on its feed.
+        report.__dict__.update(copy.deepcopy(before).__dict__)
+        for outcome in outcomes:
+            try:
+                _write({outcome.feed_id: feeds[outcome.feed_id]}, [outcome], hosts, states, report)
+            except DatabaseError as error:
+                logger.exception("feed %s: outcome not stored", outcome.feed_id)
+                _write_failure(feeds[outcome.feed_id], error, report)
 
 
 def _recent_posts(blog_ids: list[int]):
@@ -160,7 +179,7 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
                     new_posts.append((_post(feed.blog, new, now), new))
             else:
                 feed.error_count += 1
-                feed.last_error, feed.last_error_kind = outcome.error[:500], outcome.error_kind[:30]
+                feed.last_error, feed.last_error_kind = clean_text(outcome.error)[:500], outcome.error_kind[:30]
                 delay = backoff(feed.error_count, minimum, maximum, rng)
                 host = (urlsplit(feed.url or feed.blog.url).hostname or "").lower()
                 paused = hosts.get(host)
@@ -189,16 +208,30 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
         created = _store_posts([p for p, _ in new_posts])
         report.new_posts += len(created)
         fresh = [(p, verdicts[id(p)][1]) for p, _ in new_posts if (p.blog_id, p.guid) in created]
-        report.coverages += _detect(fresh, operations)
+        found = _detect(fresh, operations)
+        report.coverages += len(found)
+        report.coverage_ids += found
+
+
+def _write_failure(feed: Feed, error: Exception, report: CycleReport) -> None:
+    now = timezone.now()
+    report.checked += 1
+    report.statuses["error"] += 1
+    Feed.objects.filter(pk=feed.pk).update(
+        last_checked_at=now, check_count=F("check_count") + 1, lease_owner="", lease_until=None,
+        error_count=F("error_count") + 1, last_error_kind="internal",
+        last_error=clean_text(f"enregistrement impossible : {type(error).__name__}: {error}")[:500],
+        next_check_at=now + timedelta(seconds=settings.WATCH_MAX_INTERVAL))
 
 
 def _post(blog: Blog, new, now) -> Post:
-    text = new.article.text
+    text = clean_text(new.article.text)  # the crawler cleaned it already: this is the last guard
     published = new.published
     if published and published > now + timedelta(days=1):
         published = now  # a post dated in the future was, at the latest, published when we found it
     return Post(
-        blog=blog, guid=new.guid[:500], url=new.url[:500], title=(new.title or "")[:500],
+        blog=blog, guid=clean_text(new.guid)[:500], url=clean_text(new.url)[:500],
+        title=clean_text(new.title or "")[:500],
         published_at=published, excerpt=text[:500], text=text,
         text_hash=hashlib.blake2b(text.encode(), digest_size=16).hexdigest(),
         comment_count=new.comments,
@@ -265,17 +298,19 @@ def active_lexicon() -> tuple[Lexicon, dict[int, Operation]]:
     return Lexicon(terms), operations
 
 
-def _detect(posts, operations: dict[int, Operation]) -> int:
-    """Coverage for each (new post, operation of its blog's organisation) it is about."""
-    count = 0
+def _detect(posts, operations: dict[int, Operation]) -> list[int]:
+    """Coverage for each (new post, operation of its blog's organisation) it is about; the new ids."""
+    found = []
     for post, per_group in posts:
         for op_id, verdict in per_group.items():
             operation = operations.get(op_id)
             if operation is None or operation.organisation_id != post.blog.organisation_id:
                 continue
-            if verdict.is_coverage and _during(post, operation) and record_coverage(post, operation, verdict.as_json()):
-                count += 1
-    return count
+            if verdict.is_coverage and _during(post, operation):
+                coverage = record_coverage(post, operation, verdict.as_json())
+                if coverage is not None:
+                    found.append(coverage.pk)
+    return found
 
 
 def _during(post: Post, operation: Operation) -> bool:

@@ -9,11 +9,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import fastfeedparser
 import feedparser
 from lxml import etree
+
+from ambassade.lib.clean import clean_text
 
 
 class FeedParseError(ValueError):
@@ -37,11 +39,9 @@ class _LazyEntry(Entry):
 
     def __init__(self, raw, base_url: str):
         self._raw = raw
-        link = raw.get("link") or ""
-        if not link.startswith(("http://", "https://")):
-            link = urljoin(base_url, link)  # relative links, as broken feeds have them
-        self.url = link
-        self.guid = str(raw.get("id") or link)[:500]
+        link = _str(raw.get("link"))
+        self.url = _join(base_url, link)  # relative links, as broken feeds have them
+        self.guid = clean_text(str(raw.get("id") or link))[:500]
         self._body = None
         self._published = False
 
@@ -55,8 +55,8 @@ class _LazyEntry(Entry):
     def _content(self):
         if self._body is None:
             content = self._raw.get("content") or []
-            html = content[0].get("value", "") if content else ""
-            summary = self._raw.get("description") or self._raw.get("summary") or ""
+            html = _str(content[0].get("value", "")) if content and isinstance(content[0], dict) else ""
+            summary = _str(self._raw.get("description") or self._raw.get("summary") or "")
             # fastfeedparser copies an RSS <description> into `content` when there is no
             # <content:encoded>: content is full only when it is more than the summary.
             full = bool(html) and html.strip() != summary.strip()
@@ -77,8 +77,7 @@ class _LazyEntry(Entry):
 
     @property
     def comments(self) -> int | None:
-        value = self._raw.get("slash_comments") or self._raw.get("comments")
-        return int(value) if value is not None and str(value).isdigit() else None
+        return _count(self._raw.get("slash_comments") or self._raw.get("comments"))
 
 
 def parse_feed(body: bytes, base_url: str, kind: str = "") -> list[Entry]:
@@ -124,15 +123,21 @@ def _parse_wp_json(body: bytes, base_url: str) -> list[Entry]:
         raise FeedParseError("API WordPress : une liste de billets était attendue")
     entries = []
     for post in posts:
-        if not isinstance(post, dict) or not post.get("link"):
+        if not isinstance(post, dict) or not isinstance(post.get("link"), str):
             continue
+        date_gmt = post.get("date_gmt")
         entries.append(Entry(
-            guid=f"wp:{post.get('id')}", url=urljoin(base_url, post["link"]),
-            title=_text((post.get("title") or {}).get("rendered", "")),
-            published=_date(post.get("date_gmt") and post["date_gmt"] + "+00:00"),
-            html=(post.get("content") or {}).get("rendered", ""), full=True,
+            guid=clean_text(f"wp:{post.get('id')}")[:500], url=_join(base_url, post["link"]),
+            title=_text(_rendered(post.get("title"))),
+            published=_date(date_gmt + "+00:00" if isinstance(date_gmt, str) else None),
+            html=_rendered(post.get("content")), full=True,
         ))
     return entries
+
+
+def _rendered(value) -> str:
+    """WordPress's {"rendered": "…"}, whatever the API actually sent."""
+    return _str(value.get("rendered", "")) if isinstance(value, dict) else ""
 
 
 def parse_sitemap(body: bytes) -> tuple[list[str], list[tuple[str, str | None]]]:
@@ -156,21 +161,45 @@ def _sitemap_entries(body: bytes, base_url: str) -> list[Entry]:
     """A posts sitemap read as a feed: newest first, no content (each page is read when new)."""
     _nested, pages = parse_sitemap(body)
     pages.sort(key=lambda page: page[1] or "", reverse=True)
-    return [Entry(guid=url[:500], url=urljoin(base_url, url), title="", published=_date(lastmod), html="", full=False)
-            for url, lastmod in pages[:50]]
+    return [Entry(guid=clean_text(url)[:500], url=_join(base_url, url), title="", published=_date(lastmod), html="",
+                  full=False) for url, lastmod in pages[:50]]
+
+
+# Every field read from an item goes through one of these: an odd value (a "²" comment
+# count, an unparsable date, a GUID like "http://[") drops that field, never the blog.
+
+def _str(value) -> str:
+    return clean_text(value) if isinstance(value, str) else ""
 
 
 def _text(value: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", str(value)).split())[:500]
+    return " ".join(re.sub(r"<[^>]+>", " ", _str(value)).split())[:500]
+
+
+def _join(base_url: str, link: str) -> str:
+    """`link` made absolute, or "" (the entry is then skipped) when it is not a URL at all."""
+    link = clean_text(link).strip()
+    try:
+        joined = urljoin(base_url, link)
+        urlsplit(joined).port  # noqa: B018 - raises on "http://[" and on a port that is not a number
+    except ValueError:
+        return ""
+    return joined
+
+
+def _count(value) -> int | None:
+    text = str(value).strip() if value is not None else ""
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(text) if text.isascii() and text.isdecimal() and len(text) < 10 else None
 
 
 def _date(value) -> datetime | None:
     if not value:
         return None
-    if isinstance(value, tuple):  # feedparser's struct_time
-        return datetime(*value[:6], tzinfo=UTC)
     try:
+        if isinstance(value, tuple):  # feedparser's struct_time
+            return datetime(*value[:6], tzinfo=UTC)
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+    except (TypeError, ValueError, OverflowError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,17 +1,16 @@
 """An article added by its URL: the same fetch (SSRF-safe) and analysis as the crawler's.
 
-Two doors, one analysis. The CM who adds an article vouches for it: it is confirmed by
-that person. A blogger who declares one is taken at their word only where the page
-says so: the article goes through the same verdict as a detected one, and when the
-brand is only around the post (a sidebar "Mes partenaires"), named without the
-product, or the page cannot be read, it waits for the CM with that reason — while the
-reminders stop, since the blogger did answer.
+Two doors, one analysis. The CM who adds an article vouches for it; a blogger who declares
+one is taken at their word only where the page says so: the article goes through the same
+verdict as a detected one, and when the brand is only around the post (a sidebar "Mes
+partenaires"), named without the product, or the page cannot be read, the coverage waits for
+the CM with that reason. What follows for the placement and its mails (confirmed by the CM,
+published, reminders stopped) is `ambassade.workflow.articles.add_article`.
 """
 
 import re
 from urllib.parse import urlsplit
 
-from django.contrib.auth import get_user_model
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -19,13 +18,7 @@ from ambassade.campaigns.models import Operation
 from ambassade.lib.http import FetchError, fetch_one
 from ambassade.lib.text import InvalidURL, normalize_blog_url
 
-from .coverage import (
-    ONLY_AROUND,
-    UNREADABLE,
-    confirm,
-    evidence_gap,
-    record_coverage,
-)
+from .coverage import ONLY_AROUND, UNREADABLE, evidence_gap, record_coverage
 from .detect.analyze import analyze, lexicon_for
 from .detect.extract import decode_html, extract_html
 from .detect.normalize import fold
@@ -55,7 +48,8 @@ def _named_on_page(html: str, lexicon) -> bool:
     return bool(lexicon.find(fold(text)))
 
 
-def add_article(operation_id: int, url: str, user_id: int | None, *, source: str = "manual") -> dict:
+def read_article(operation_id: int, url: str, *, source: str = "manual") -> dict:
+    """Fetch, analyse and record: {"coverage": id, "is_coverage", "waiting"} or {"error": …}."""
     operation = Operation.objects.select_related("organisation").get(pk=operation_id)
     blog = blog_for_url(operation.organisation, url)
     if blog is None:
@@ -88,8 +82,4 @@ def add_article(operation_id: int, url: str, user_id: int | None, *, source: str
         gap = ONLY_AROUND
     record_coverage(post, operation, verdict, source=source, gap=gap)
     coverage = Coverage.objects.get(post=post, operation=operation)
-    if not declared:
-        # A person of the agency vouched for this article: confirmed by them.
-        user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-        confirm(coverage, user)
     return {"coverage": coverage.pk, "is_coverage": verdict["is_coverage"], "waiting": coverage.review_reason}

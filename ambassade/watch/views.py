@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -8,9 +9,11 @@ from django.utils.translation import gettext_lazy
 
 from ambassade.accounts.access import get_scoped_or_404, staff_view
 from ambassade.campaigns.models import Operation
+from ambassade.workflow import pending
+from ambassade.workflow.articles import confirm_article
+from ambassade.workflow.pending import queue_article
 
-from .coverage import confirm
-from .manual import add_article, blog_for_url
+from .manual import blog_for_url
 from .models import Coverage, CoverageStatus
 
 
@@ -26,7 +29,7 @@ def coverage_review(request, pk):
     if action not in ("confirm", "reject"):
         return _back(request)
     if action == "confirm":
-        confirm(coverage, request.user)
+        confirm_article(coverage, request.user)
     else:
         coverage.status, coverage.reviewed_by, coverage.reviewed_at = (CoverageStatus.REJECTED, request.user,
                                                                        timezone.now())
@@ -51,16 +54,35 @@ def article_add(request, pk):
     if form.is_valid() and blog_for_url(request.membership.organisation, form.cleaned_data["url"]) is None:
         messages.error(request, _("Ce blog n'est pas dans votre base : importez-le d'abord, puis ajoutez l'article."))
     elif form.is_valid():
-        # One URL the CM is waiting for: fetched here (same SSRF-safe client, 10 s at most) so
-        # that a 404, a timeout or a refused address is said at once instead of lost in a task.
-        result = add_article(operation.pk, form.cleaned_data["url"], request.user.pk)
-        if "error" in result:
-            messages.error(request, result["error"])
-        elif result["is_coverage"]:
-            messages.success(request, _("Article ajouté et analysé : il parle bien du produit."))
-        else:
-            messages.warning(request, _("Article ajouté, mais il ne parle pas du produit comme sujet : "
-                                        "vérifiez l'adresse."))
+        # Never fetched in the web request: the task worker fetches and analyses (the same
+        # add_article), and this page waits for the result, polling its status.
+        token = queue_article(operation, form.cleaned_data["url"], request.user.pk)
+        if request.htmx:
+            return article_status(request, token)
+        return redirect("article_status", token=token)
     else:
         messages.error(request, _("Adresse invalide : %(e)s") % {"e": " ".join(form.errors.get("url", []))})
     return redirect("operation_detail", pk=operation.pk)
+
+
+def _outcome(result: dict) -> tuple[str, str]:
+    """(level, French sentence) for what add_article answered."""
+    if "error" in result:
+        return "error", result["error"]
+    if result.get("is_coverage"):
+        return "success", _("Article ajouté et analysé : il parle bien du produit.")
+    return "warning", _("Article ajouté, mais il ne parle pas du produit comme sujet : vérifiez l'adresse.")
+
+
+@staff_view(agency=True)
+def article_status(request, token):
+    """Where an article added by its address stands: a fragment that polls itself until done."""
+    state = pending.load(token)
+    if state is None or state["organisation"] != request.membership.organisation_id or state["blogger"]:
+        raise Http404
+    operation = get_scoped_or_404(Operation.objects.for_membership(request.membership), pk=state["operation"])
+    level, sentence = _outcome(state["result"]) if state["state"] == pending.DONE else ("", "")
+    context = {"state": state, "token": token, "operation": operation, "level": level, "sentence": sentence,
+               "done": state["state"] == pending.DONE}
+    template = "watch/_article_status.html" if request.htmx else "watch/article_status.html"
+    return render(request, template, context)

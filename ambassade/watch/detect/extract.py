@@ -12,6 +12,8 @@ from datetime import date
 import trafilatura
 from lxml import etree
 
+from ambassade.lib.clean import clean_text
+
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
@@ -35,15 +37,16 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     decoding tells: the declared charset, then the page's <meta>, then
     UTF-8, then Windows-1252 (a superset of Latin-1 that never fails).
     """
+    # Every page the veille reads passes here: NUL and other control characters go now.
     meta = _CHARSET.search(body[:4096])
     for charset in (declared, meta.group(1).decode("ascii", "ignore") if meta else None, "utf-8"):
         if not charset:
             continue
         try:
-            return body.decode(charset)
+            return clean_text(body.decode(charset))
         except (UnicodeDecodeError, LookupError):
             continue
-    return body.decode("cp1252", errors="replace")
+    return clean_text(body.decode("cp1252", errors="replace"))
 
 
 def extract_html(html: str, url: str | None = None) -> Article:

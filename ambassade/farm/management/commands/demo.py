@@ -6,10 +6,11 @@ stops all three. Running it again reuses the database.
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
@@ -87,13 +88,15 @@ class Command(BaseCommand):
             self.stdout.write("Démo arrêtée.")
 
     @staticmethod
-    def _answers(host: str, port: int, web, stopped, timeout: float = 60.0) -> bool:
-        """Wait until the web server accepts connections: the banner never points at a closed port."""
+    def _answers(host: str, port: int, web, stopped, timeout: float = 120.0) -> bool:
+        """Wait until the application answers a page (not only the port: gunicorn's master listens
+        before its workers have loaded Django), so the banner never points at a server still starting."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not stopped() and web.poll() is None:
             try:
-                with socket.create_connection((host, port), timeout=0.5):
-                    return True
-            except OSError:
-                time.sleep(0.2)
+                with urllib.request.urlopen(f"http://{host}:{port}/connexion/", timeout=5) as page:
+                    if page.status == 200:
+                        return True
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.3)
         return False

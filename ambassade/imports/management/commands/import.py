@@ -8,13 +8,20 @@ from rich.table import Table
 
 from ambassade.accounts.models import Organisation
 from ambassade.imports.plan import apply_plan, build_plan
-from ambassade.imports.readers import UnreadableFile, read_rows
+from ambassade.imports.readers import HEADER_ALIASES, UnreadableFile, read_rows
+
+
+def _columns() -> str:
+    """The accepted columns, each with the headers read as it (French or English), for --help."""
+    return " ; ".join(f"{field} ({', '.join(a for a in aliases if a != field)})" if len(aliases) > 1 else field
+                      for field, aliases in HEADER_ALIASES.items())
 
 
 class Command(BaseCommand):
     help = (
         "Importe des blogs et blogueurs depuis un fichier CSV, XLSX ou OPML. "
-        "Affiche d'abord l'aperçu ; rien n'est écrit si une ligne est en erreur, sauf avec --skip-invalid."
+        "Affiche d'abord l'aperçu ; rien n'est écrit si une ligne est en erreur, sauf avec --skip-invalid. "
+        "Colonnes reconnues (la seule obligatoire : l'adresse du blog) : " + _columns() + "."
     )
 
     def add_arguments(self, parser):

@@ -20,8 +20,9 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .access import get_scoped_or_404, staff_view
-from .models import Membership, Role
+from ambassade.accounts.access import get_scoped_or_404, staff_view
+from ambassade.accounts.models import Membership, Role
+from ambassade.campaigns.models import Client
 
 
 class InviteForm(forms.Form):
@@ -34,8 +35,6 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
-        from ambassade.campaigns.models import Client
-
         self.membership = membership
         self.fields["client"].queryset = Client.objects.for_membership(membership)
         if membership.role != Role.OWNER:  # only an owner makes owners
@@ -109,7 +108,7 @@ def team(request):
             else:
                 messages.success(request, _("C'est fait."))
             return redirect("team")
-    return render(request, "accounts/team.html", {"form": form, "members": _members(membership.organisation)})
+    return render(request, "dashboard/team.html", {"form": form, "members": _members(membership.organisation)})
 
 
 def _change(me, other, action: str, role: str) -> str:
@@ -144,20 +143,18 @@ def invitation(request, uidb64, token):
     except (ValueError, TypeError, OverflowError, get_user_model().DoesNotExist):
         user = None
     if user is None or not default_token_generator.check_token(user, token):
-        return render(request, "accounts/invitation.html", {"invalid": True}, status=400)
+        return render(request, "dashboard/invitation.html", {"invalid": True}, status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Bienvenue ! Votre mot de passe est enregistré."))
         return redirect("dashboard")
-    return render(request, "accounts/invitation.html", {"form": form, "person": user})
+    return render(request, "dashboard/invitation.html", {"form": form, "person": user})
 
 
 @staff_view(agency=True)
 def clients(request):
-    from ambassade.campaigns.models import Client
-
     form = ClientForm(request.POST or None)
     if request.method == "POST":
         if not request.membership.can_edit:
@@ -172,4 +169,4 @@ def clients(request):
                                             "à lire ses comptes rendus."))
                 return redirect("clients")
     listing = Client.objects.for_membership(request.membership).order_by("name")
-    return render(request, "accounts/clients.html", {"form": form, "clients": listing})
+    return render(request, "dashboard/clients.html", {"form": form, "clients": listing})

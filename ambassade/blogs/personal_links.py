@@ -9,10 +9,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from ambassade.blogs.models import Blogger
+from ambassade.accounts.models import UsedToken
 from ambassade.lib.signing import sign, unsign
 
-from .models import UsedToken
+from .models import Blogger
 
 _PAGE_SALT = "ambassade.portal.page"
 _ACTION_SALT = "ambassade.portal.action"

@@ -1,7 +1,7 @@
 """"What needs me today": the dashboard's to-do list, as queries on due dates.
 
-Each rule is a named queryset so a CM sees why an item is there. Later
-capabilities (replies to answer, follow-ups due) add their own rows.
+Each rule is a named queryset so a CM sees why an item is there. It sits on top of every app
+(campaigns, outreach, the veille): it only reads.
 """
 
 from dataclasses import dataclass
@@ -9,8 +9,10 @@ from datetime import timedelta
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Placement
-from .status import Status
+from ambassade.campaigns.models import Placement
+from ambassade.campaigns.status import Status
+from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
+from ambassade.watch.models import Coverage, CoverageStatus, blind_blogs
 
 PITCH_WAIT = timedelta(days=7)
 PARCEL_WAIT = timedelta(days=10)
@@ -19,15 +21,11 @@ ARTICLE_WAIT = timedelta(days=30)
 
 def _article_found():
     """Placements with an article found or declared, confirmed or waiting for the CM's look."""
-    from ambassade.watch.models import Coverage, CoverageStatus
-
     return Coverage.objects.exclude(status=CoverageStatus.REJECTED).values("placement")
 
 
 def _followed_up(step: str):
     """Placements whose follow-up of this step is queued or already left: nothing more to do today."""
-    from ambassade.outreach.models import Direction, Message, MessageKind, MessageStatus
-
     return Message.objects.filter(direction=Direction.OUTBOUND, kind=MessageKind.FOLLOW_UP, step=step,
                                   status__in=[MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT]
                                   ).values("placement")
@@ -42,8 +40,6 @@ class TodoItem:
 
 
 def what_needs_me(membership, now) -> list[TodoItem]:
-    from ambassade.watch.models import blind_blogs  # the veille sits on top of campaigns
-
     base = Placement.objects.for_membership(membership).select_related("blog", "operation")
     rules = [
         (

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_organisation_auto_confirm_articles'),
+        ('accounts', '0006_cache_table'),
     ]
 
     operations = [

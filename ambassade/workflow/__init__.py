@@ -1,0 +1,1 @@
+"""What crosses apps, written as explicit functions on the top layer (no signals)."""
