@@ -12,4 +12,5 @@ def test_a_text_file_starting_with_an_image_marker_is_read_as_text(tmp_path):
     result = subprocess.run([sys.executable, "-m", "ambassade", "analyze", str(note), "--brand", "Laiterie Delacour",
                              "--product", "Brassé Vanille", "--json"], capture_output=True, text=True, timeout=60)
     verdict = json.loads(result.stdout)
+    assert verdict["title"] == "Mon avis sur le Brassé Vanille"
     assert verdict["is_coverage"] and verdict["disclosure"]["label"] == "self_bought"

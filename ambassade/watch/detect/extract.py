@@ -80,6 +80,7 @@ def extract_html(html: str, url: str | None = None) -> Article:
 
 
 TITLE_MAX = 120  # characters: a first line longer than this is prose, not a title
+_MARKER_LINE = re.compile(r"^[ \t]*<(?:image|img|video|photo)>[ \t]*$", re.M | re.I)
 
 
 def extract_text(text: str) -> Article:
@@ -88,6 +89,7 @@ def extract_text(text: str) -> Article:
     Its first line is the title when it is short, does not end a sentence and
     more text follows (what a post saved as text looks like)."""
     title = None
+    text = _MARKER_LINE.sub("", text)  # "<image>" where a saved post had a picture: not text
     first, _, rest = text.strip().partition("\n")
     first = " ".join(first.split())
     if rest.strip() and 0 < len(first) <= TITLE_MAX and not first.endswith((",", ";", ":")) \
