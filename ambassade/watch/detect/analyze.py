@@ -14,11 +14,8 @@ from .extract import Article
 from .giveaway import Giveaway, detect_giveaway
 from .lexicon import Hit, Lexicon, Term
 from .normalize import fold
+from .subject import is_subject, written_as_names
 from .topics import classify
-
-# A post is *about* the product when it names it in its title, or names it
-# often, or opens with it; otherwise the mention is in passing.
-SUBJECT_MIN_MENTIONS = 3
 
 
 @dataclass
@@ -74,9 +71,9 @@ def analyze_groups(article: Article, lexicon: Lexicon) -> tuple[Verdict, dict]:
     """Fold and scan the article once: the verdict over every term, and one per group
     (operation) named in it. The crawler's path: one post against every running operation."""
     title, body = fold(article.title or ""), fold(article.text)
-    title_hits, body_hits = lexicon.find(title), lexicon.find(body)
+    title_hits, body_hits = written_as_names(title, lexicon.find(title)), written_as_names(body, lexicon.find(body))
     shared = (detect_disclosure(title, body), detect_giveaway(body, article.published),
-              classify(f"{article.title or ''}. {article.text}"))
+              classify(article.text, title=article.title or ""))
     whole = _verdict(article, title, body, title_hits, body_hits, lexicon, None, shared)
     groups = {h.term.group for h in title_hits + body_hits}
     groups |= {term.group for term, _link in _link_mentions(article.links, lexicon, None)}
@@ -92,12 +89,7 @@ def _verdict(article, title, body, title_hits, body_hits, lexicon, group, shared
 
     mentions = _summarise(title, title_hits, body, body_hits, link_hits)
     named = [h for h in title_hits + body_hits if h.term.kind != "domain"]
-    first_paragraph = len(article.paragraphs[0]) if article.paragraphs else 0
-    subject = bool(named) and (
-        bool(title_hits)
-        or len(body_hits) >= SUBJECT_MIN_MENTIONS
-        or (len(body_hits) >= 2 and any(h.start <= first_paragraph for h in body_hits))
-    )
+    subject = bool(named) and is_subject(title_hits, body_hits, body, article)
     disclosure, giveaway, topics = shared
     return Verdict(
         title=article.title,

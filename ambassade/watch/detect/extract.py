@@ -79,10 +79,24 @@ def extract_html(html: str, url: str | None = None) -> Article:
     )
 
 
+TITLE_MAX = 120  # characters: a first line longer than this is prose, not a title
+_MARKER_LINE = re.compile(r"^[ \t]*<(?:image|img|video|photo)>[ \t]*$", re.M | re.I)
+
+
 def extract_text(text: str) -> Article:
-    """A plain-text file is the article body; blank lines separate paragraphs."""
+    """A plain-text file is the article body; blank lines separate paragraphs.
+
+    Its first line is the title when it is short, does not end a sentence and
+    more text follows (what a post saved as text looks like)."""
+    title = None
+    text = _MARKER_LINE.sub("", text)  # "<image>" where a saved post had a picture: not text
+    first, _, rest = text.strip().partition("\n")
+    first = " ".join(first.split())
+    if rest.strip() and 0 < len(first) <= TITLE_MAX and not first.endswith((",", ";", ":")) \
+            and (not first.endswith(".") or first.endswith("..")):
+        title, text = first, rest
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return Article(title=None, published=None, paragraphs=paragraphs)
+    return Article(title=title, published=None, paragraphs=paragraphs)
 
 
 def _parse_date(value: str | None) -> date | None:

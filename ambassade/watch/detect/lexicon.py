@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from .normalize import Folded, fold_term
+from .normalize import Folded, fold, fold_term
 
 KINDS = ("brand", "product", "alias", "domain")
 
@@ -61,7 +61,15 @@ class Lexicon:
             folded = fold_term(term.text)
             if len(folded.replace(" ", "")) < 2:
                 continue  # a one-letter term would match everywhere
-            for variant in _variants(folded):
+            forms = _variants(folded)
+            # Words joined or spelled apart ("Glow Box" / "Glowbox"), and the spacing the
+            # text keeps where punctuation stood ("Maison & Objet" folds to three spaces).
+            if " " in folded:
+                forms |= _plurals(folded.replace(" ", ""))
+                forms.add(fold(term.text).text.strip())
+            if folded.endswith("s") and len(folded) > 4:
+                forms.add(folded[:-1])  # "Hôtels du Lac" names "l'Hôtel du Lac" too
+            for variant in forms:
                 entries.setdefault(variant, []).append(term)
         self._keys = list(entries)
         self._owners = [tuple(entries[k]) for k in self._keys]

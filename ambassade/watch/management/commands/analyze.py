@@ -1,4 +1,5 @@
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -6,6 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ambassade.watch.detect.analyze import analyze, lexicon_for
 from ambassade.watch.detect.extract import decode_html, extract_html, extract_text
+
+# A page starts with one of these; a plain-text post saved from a reader may start with
+# "<image>" or "<3" and is still text.
+_HTML_START = re.compile(rb"\s*<(?:!doctype|html|head|body|meta|article|main|div|p|h1|!--)[\s>/]", re.I)
 
 
 class Command(BaseCommand):
@@ -37,7 +42,7 @@ class Command(BaseCommand):
             if not path.is_file():
                 raise CommandError(f"Fichier introuvable : {source}")
             data = path.read_bytes()
-            looks_html = path.suffix.lower() in (".html", ".htm") or data.lstrip()[:1] == b"<"
+            looks_html = path.suffix.lower() in (".html", ".htm") or bool(_HTML_START.match(data))
             text = decode_html(data)
             article = extract_html(text) if looks_html else extract_text(text)
         lexicon = lexicon_for(options["brand"], options["product"], options["alias"], options["domain"])
