@@ -33,8 +33,8 @@ from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from ambassade.evaluation.targeting import BRIEFS, brief_of  # noqa: E402
 from ambassade.farm.catalog import build_catalog  # noqa: E402
-from ambassade.targeting.evaluation import BRIEFS, brief_of  # noqa: E402
 from ambassade.targeting.profile import DecayedProfile, PostFacts, fold  # noqa: E402
 from ambassade.targeting.rank import BM25_B, BM25_K1, TOPICS, ProfileIndex, ProfileRow, rank  # noqa: E402
 from ambassade.targeting.text import terms  # noqa: E402

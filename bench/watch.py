@@ -51,10 +51,10 @@ from ambassade.blogs.models import Blog  # noqa: E402
 from ambassade.campaigns.models import Client, Operation, OperationStatus  # noqa: E402
 from ambassade.farm.catalog import build_catalog  # noqa: E402
 from ambassade.farm.render import feed_path  # noqa: E402
+from ambassade.lib.folding import fold, fold_term  # noqa: E402
 from ambassade.lib.http import Policy, check_url, make_session  # noqa: E402
 from ambassade.watch.cycle import ensure_feeds, run_cycle  # noqa: E402
 from ambassade.watch.detect.lexicon import Lexicon, Term  # noqa: E402
-from ambassade.watch.detect.normalize import fold, fold_term  # noqa: E402
 from ambassade.watch.models import Coverage, Feed  # noqa: E402
 
 console = Console()

@@ -8,15 +8,15 @@ from datetime import date
 
 import pytest
 
+from ambassade.evaluation.labelled import CASES, evaluate, render_case, scores
 from ambassade.farm.render import post_path
 from ambassade.farm.server import FarmThread
+from ambassade.lib.folding import fold, fold_term
 from ambassade.watch.detect.analyze import analyze, lexicon_for
 from ambassade.watch.detect.disclosure import detect_disclosure
 from ambassade.watch.detect.extract import decode_html, extract_text
 from ambassade.watch.detect.giveaway import detect_giveaway
 from ambassade.watch.detect.lexicon import Lexicon, Term
-from ambassade.watch.detect.normalize import fold, fold_term
-from ambassade.watch.labelled import CASES, evaluate, render_case, scores
 
 
 def test_the_labelled_set_is_large_and_covers_every_family():
@@ -155,7 +155,7 @@ def test_analyze_json_carries_the_topics(tmp_path):
 
 
 def test_it_classifies_hand_written_posts_it_was_never_tuned_on():
-    from ambassade.watch.topic_samples import HELD_OUT, sample_accuracy
+    from ambassade.evaluation.topic_samples import HELD_OUT, sample_accuracy
 
     count, right, in_top3 = sample_accuracy(HELD_OUT)
     assert count >= 22

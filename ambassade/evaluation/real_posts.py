@@ -17,9 +17,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ambassade.lib.folding import fold
 from ambassade.watch.detect.analyze import analyze, lexicon_for
 from ambassade.watch.detect.extract import Article, extract_text
-from ambassade.watch.detect.normalize import fold
 
 DATA = Path(__file__).parent / "data" / "real_posts.jsonl"
 LABEL_KEYS = ("url", "blog", "platform", "year", "topic", "topics", "subject", "passing", "disclosure",

@@ -98,9 +98,9 @@ def relevant_post(placement: Placement) -> Post | None:
     """A recent post of the blog on the brief's subject, or None: never the blogger's own post about
     this brand (citing their review of our product to pitch that product reads as a form letter),
     never just the latest post whatever its subject ("your bicycle review is why I write")."""
+    from ambassade.lib.folding import fold
     from ambassade.targeting.text import terms
     from ambassade.watch.detect.analyze import lexicon_for
-    from ambassade.watch.detect.normalize import fold
 
     operation = placement.operation
     matched = set((placement.selection_score or {}).get("matched", [])) or set(

@@ -8,7 +8,7 @@ mass mailing ("tir groupé"), however personal each one looks.
 import re
 from dataclasses import dataclass
 
-from ambassade.watch.detect.normalize import fold
+from ambassade.lib.folding import fold
 
 from .render import Rendered, unknown_variables, used_variables
 

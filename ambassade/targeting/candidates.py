@@ -22,8 +22,8 @@ from ambassade.blogs.models import Blog, Blogger
 from ambassade.blogs.topics import topic_label
 from ambassade.campaigns.models import Operation, Placement, PlacementEvent
 from ambassade.campaigns.status import Status
+from ambassade.lib.folding import fold
 from ambassade.logistics.models import MovementKind, StockMovement
-from ambassade.watch.detect.normalize import fold
 from ambassade.watch.detect.topics import classify
 from ambassade.watch.models import Post
 

@@ -11,7 +11,7 @@ who is not pregnant.
 
 from functools import lru_cache
 
-from ambassade.watch.detect.normalize import fold
+from ambassade.lib.folding import fold
 from ambassade.watch.detect.topics import stems
 
 SYNONYMS = {

@@ -15,13 +15,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ambassade.campaigns.models import Operation
+from ambassade.lib.folding import fold
 from ambassade.lib.http import FetchError, fetch_one
 from ambassade.lib.text import InvalidURL, normalize_blog_url
 
 from .coverage import ONLY_AROUND, UNREADABLE, evidence_gap, record_coverage
 from .detect.analyze import analyze, lexicon_for
 from .detect.extract import decode_html, extract_html
-from .detect.normalize import fold
 from .models import Coverage, Post
 
 

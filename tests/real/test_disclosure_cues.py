@@ -6,8 +6,8 @@ the rules do not generalise to yet (implicit gifts, purchases told as a story).
 
 import pytest
 
+from ambassade.lib.folding import fold
 from ambassade.watch.detect.disclosure import detect_disclosure
-from ambassade.watch.detect.normalize import fold
 
 from .cues import cues
 

@@ -3,8 +3,8 @@ someone else's contest says does not."""
 
 import pytest
 
+from ambassade.lib.folding import fold
 from ambassade.watch.detect.giveaway import detect_giveaway
-from ambassade.watch.detect.normalize import fold
 
 from .cues import cues
 

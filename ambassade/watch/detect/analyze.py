@@ -9,11 +9,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ambassade.lib.folding import fold
+
 from .disclosure import Disclosure, detect_disclosure
 from .extract import Article
 from .giveaway import Giveaway, detect_giveaway
 from .lexicon import Hit, Lexicon, Term
-from .normalize import fold
 from .subject import is_subject, written_as_names
 from .topics import classify
 

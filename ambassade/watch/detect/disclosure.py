@@ -18,7 +18,7 @@ sentence is not one of those.
 import re
 from dataclasses import dataclass
 
-from .normalize import Folded
+from ambassade.lib.folding import Folded
 
 _INVITE = r"(?:invite|convie)e?s?"
 _BUY = r"(?:(?:achete|commande|paye|rachete|craque|deniche|flanche|acquis|troque)e?s?|investie?s? dans)"

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .normalize import Folded
+from ambassade.lib.folding import Folded
 
 STRONG = [
     r"jeu concours", r"\bgiveaway\b", r"tirage au sort", r"#concours\w*", r"#giveaway\w*",

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
-from .normalize import Folded, fold, fold_term
+from ambassade.lib.folding import Folded, fold, fold_term
 
 KINDS = ("brand", "product", "alias", "domain")
 

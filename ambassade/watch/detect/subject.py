@@ -13,9 +13,10 @@ three mentions, or two with one in the opening) and add what real posts showed.
 
 import re
 
+from ambassade.lib.folding import Folded, fold_term
+
 from .french import FUNCTION_WORDS
 from .lexicon import Hit
-from .normalize import Folded, fold_term
 
 SUBJECT_SCORE = 3.0
 OPENING = 1000  # characters of body that count as the post's opening (real posts start with boilerplate)

@@ -15,8 +15,9 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from ambassade.lib.folding import fold
+
 from .french import FUNCTION_WORDS
-from .normalize import fold
 
 VOCABULARY = {
     "beaute": "beauté maquillage crème sérum peau visage teint fond de teint mascara rouge à lèvres vernis "

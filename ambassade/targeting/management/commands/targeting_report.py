@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 from rich.table import Table
 
-from ambassade.targeting.evaluation import BRIEFS, evaluate
+from ambassade.evaluation.targeting import BRIEFS, evaluate
 from ambassade.targeting.rank import Weights
 
 BASELINES = {

@@ -3,8 +3,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ambassade.evaluation import real_posts, report
-from ambassade.watch.labelled import evaluate, scores, topic_accuracy
-from ambassade.watch.topic_samples import TOPIC_SAMPLES, sample_accuracy
+from ambassade.evaluation.labelled import evaluate, scores, topic_accuracy
+from ambassade.evaluation.topic_samples import TOPIC_SAMPLES, sample_accuracy
 
 
 class Command(BaseCommand):

@@ -70,7 +70,7 @@ HELD_OUT = [
 
 def sample_accuracy(samples=None) -> tuple[int, int, int]:
     """(samples, first topic right, true topic among the first three); held-out samples by default."""
-    from .detect.topics import classify
+    from ambassade.watch.detect.topics import classify
 
     ranked = [(topic, classify(text)) for topic, text in (samples or HELD_OUT)]
     return len(ranked), sum(r[:1] == [t] for t, r in ranked), sum(t in r for t, r in ranked)

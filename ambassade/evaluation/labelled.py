@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime
 
 from ambassade.farm.catalog import FarmBlog, FarmPost
 from ambassade.farm.render import article_html
-
-from .detect.analyze import analyze, lexicon_for
-from .detect.extract import decode_html, extract_html, extract_page
+from ambassade.watch.detect.analyze import analyze, lexicon_for
+from ambassade.watch.detect.extract import decode_html, extract_html, extract_page
 
 AZUR = {"brand": "Maison Azur", "products": ["Crème Hydra Rose", "Sérum Éclat de Nuit"],
         "aliases": ["#AzurBeauté"], "domains": ["maison-azur.fr"]}
@@ -422,8 +421,7 @@ def topic_accuracy(blogs: int = 200, seed: int = 7) -> tuple[int, int, int]:
     """(posts, first topic right, true topic among the first three) on the farm's posts,
     whose topic is their ground truth."""
     from ambassade.farm.catalog import build_catalog
-
-    from .detect.topics import classify
+    from ambassade.watch.detect.topics import classify
 
     posts = [p for b in build_catalog(blogs, seed, today=PUBLISHED) for p in b.posts]
     ranked = [(p.topic, classify(f"{p.title}. {' '.join(p.paragraphs)}")) for p in posts]

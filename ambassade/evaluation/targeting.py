@@ -19,14 +19,13 @@ from datetime import UTC, date, datetime, time
 
 from ambassade.farm.catalog import FarmBlog, build_catalog
 from ambassade.farm.render import rss
+from ambassade.targeting.profile import DecayedProfile, PostFacts, fold, window_stats
+from ambassade.targeting.rank import Brief, ProfileIndex, ProfileRow, Weights, rank
+from ambassade.targeting.text import terms
 from ambassade.watch.detect.analyze import analyze
 from ambassade.watch.detect.extract import extract_fragment
 from ambassade.watch.detect.lexicon import Lexicon
 from ambassade.watch.feeds import parse_feed
-
-from .profile import DecayedProfile, PostFacts, fold, window_stats
-from .rank import Brief, ProfileIndex, ProfileRow, Weights, rank
-from .text import terms
 
 TODAY = date(2026, 10, 1)
 SANDWICH = 0.5
