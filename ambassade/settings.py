@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ambassade.reports",
     "ambassade.portal",
     "ambassade.dashboard",
+    "ambassade.workflow",
     "ambassade.farm",
 ]
 
