@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ambassade.reports",
     "ambassade.portal",
     "ambassade.dashboard",
+    "ambassade.workflow",
     "ambassade.farm",
 ]
 

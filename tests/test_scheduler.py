@@ -49,3 +49,12 @@ def test_due_blogs_are_handed_out_in_leased_batches(db, world, dummy_tasks):
     line = tick(state, now=datetime(2026, 12, 1, 10, tzinfo=PARIS))
     assert Feed.objects.count() == 6  # every active blog got its feed row
     assert state.enqueued.count("check_due_blogs") == 3 and line == "6 blogs à vérifier : 3 lots confiés aux workers."
+
+
+def test_the_outbox_refuses_to_guess_when_the_veilles_answers_are_not_plugged(monkeypatch):
+    """A follow-up must never leave because nobody was there to say "an article was found"."""
+    from ambassade.outreach import veille
+
+    monkeypatch.setattr(veille, "_answers", None)
+    with pytest.raises(veille.NotPlugged):
+        veille.ask()

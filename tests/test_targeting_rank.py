@@ -3,10 +3,10 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ambassade.lib.stemming import stems
 from ambassade.targeting.never import brief_touches, touched
 from ambassade.targeting.rank import TOPICS, Brief, ProfileIndex, ProfileRow, Weights, rank
 from ambassade.targeting.text import terms
-from ambassade.watch.detect.topics import stems
 
 NEVER = ["grossesse", "peaux sèches", "alcool", "régimes", "parentalite", "jeux d'argent"]
 VOCABULARY = ["yaourt", "dessert", "recet", "gout", "grossess", "enceint", "rob", "cuir", "vin", "peau", "sech",

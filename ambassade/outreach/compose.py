@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from ambassade.blogs.models import Blogger, BloggerEmail, Cadence, EmailKind, LegalBasis
 from ambassade.campaigns.models import Placement
-from ambassade.watch.models import Post
 
+from . import veille
 from .links import OPT_OUT, PERSONAL
 from .lint import Problem, lint, near_duplicates, shared_notes
 from .models import (
@@ -94,23 +94,20 @@ def recipient(placement: Placement) -> tuple[Blogger | None, BloggerEmail | None
     return open_[0], None, "aucune adresse valide"
 
 
-def relevant_post(placement: Placement) -> Post | None:
+def relevant_post(placement: Placement):
     """A recent post of the blog on the brief's subject, or None: never the blogger's own post about
     this brand (citing their review of our product to pitch that product reads as a form letter),
     never just the latest post whatever its subject ("your bicycle review is why I write")."""
-    from ambassade.lib.folding import fold
     from ambassade.targeting.text import terms
-    from ambassade.watch.detect.analyze import lexicon_for
 
     operation = placement.operation
     matched = set((placement.selection_score or {}).get("matched", [])) or set(
         terms(" ".join([operation.brief, operation.product_description, *operation.keywords])))
-    ours = lexicon_for(operation.brand, operation.product_names, operation.aliases)
-    posts = Post.objects.filter(blog=placement.blog, published_at__gte=timezone.now() - timedelta(days=120))
+    answers = veille.ask()
     scored = []
-    for post in posts.order_by("-published_at")[:30]:
+    for post in answers.recent_posts(placement.blog, timezone.now() - timedelta(days=120)):
         text = f"{post.title} {post.excerpt}"
-        if ours.find(fold(text)):
+        if answers.names_brand(operation, text):
             continue
         scored.append((len(matched & set(terms(text))), post))
     best = max(scored, key=lambda sp: sp[0], default=(0, None))

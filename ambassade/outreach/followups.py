@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from ambassade.campaigns.models import OperationStatus, PlacementEvent
 from ambassade.campaigns.status import Status
-from ambassade.watch.models import veille_blind_reason
 
+from . import veille
 from .calendar import add_working_days
 from .compose import draft
 from .guards import AFTER_REPLY, final_reason
@@ -73,7 +73,7 @@ def _decide(placement, template: Template, due, now) -> Decision:
     reason = final_reason(probe) or _status_reason(placement, template)
     if reason:
         return Decision(placement, template, "hold", reason, due)
-    if template.kind == TemplateKind.NO_ARTICLE and (blind := veille_blind_reason(placement.blog)):
+    if template.kind == TemplateKind.NO_ARTICLE and (blind := veille.ask().blind_reason(placement.blog)):
         # "Avez-vous publié ?" to someone who may well have: the seeds' first complaint. Not
         # decided (so not held for good): it is weighed again once the veille reads the blog.
         return Decision(placement, template, "wait", f"en attente : {blind} — vérifiez le blog à la main", due)

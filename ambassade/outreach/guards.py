@@ -12,8 +12,8 @@ from django.utils import timezone
 from ambassade.blogs.models import BloggerEmail
 from ambassade.campaigns.models import OperationStatus
 from ambassade.campaigns.status import Status
-from ambassade.watch.models import Coverage, CoverageStatus
 
+from . import veille
 from .calendar import Window, cadence_allows_from
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus
 
@@ -37,9 +37,9 @@ def final_reason(message: Message) -> str:
     if placement.status == Status.OPTED_OUT:
         return "opposition"
     if message.kind == MessageKind.FOLLOW_UP:
-        coverage = Coverage.objects.filter(placement=placement).exclude(status=CoverageStatus.REJECTED).first()
-        if coverage:
-            return "article déclaré" if coverage.source == "declared" else "article détecté"
+        found = veille.ask().article_reason(placement)
+        if found:
+            return found
         if message.step == "no_answer":
             if placement.status in AFTER_REPLY:
                 return AFTER_REPLY[placement.status]

@@ -12,7 +12,7 @@ who is not pregnant.
 from functools import lru_cache
 
 from ambassade.lib.folding import fold
-from ambassade.watch.detect.topics import stems
+from ambassade.lib.stemming import stems
 
 SYNONYMS = {
     "grossesse": ["grossesse", "enceinte", "maternité", "future maman", "prénatal", "femme enceinte",

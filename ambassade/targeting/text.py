@@ -8,7 +8,7 @@ and a post meet on the same terms.
 import re
 from collections import Counter
 
-from ambassade.watch.detect.topics import stems
+from ambassade.lib.stemming import stems
 
 # Function words and blog filler: they would fill every profile's vocabulary
 # and say nothing about what a blog writes about. Compared after stemming.

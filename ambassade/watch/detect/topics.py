@@ -11,11 +11,9 @@ taken from the farm's posts, so that measuring it on the farm is honest.
 import math
 import re
 from collections import Counter
-from functools import lru_cache
 
-import snowballstemmer
-
-from ambassade.lib.folding import fold
+from ambassade.lib.stemming import WORD
+from ambassade.lib.stemming import stem as _stem
 
 from .french import FUNCTION_WORDS
 
@@ -84,20 +82,6 @@ MIN_STEM = 4  # letters: shorter words ("car", "pas", "aux") are too often anoth
 DAMPING = {"lifestyle": 0.6}
 TITLE_WEIGHT = 2  # the title says what the post is about more than any sentence
 
-_stemmer = snowballstemmer.stemmer("french")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
-
-
-@lru_cache(maxsize=100_000)
-def _stem(word: str) -> str:
-    return fold(_stemmer.stemWord(word.lower())).text
-
-
-def stems(text: str) -> list[str]:
-    words = []
-    for token in _WORD.findall(text):
-        words.extend(part for part in re.split(r"['’-]", token) if len(part) > 2)
-    return [_stem(w) for w in words]
 
 
 def _content(text: str) -> list[tuple[str, bool]]:
@@ -105,7 +89,7 @@ def _content(text: str) -> list[tuple[str, bool]]:
     word under four letters ("car", "pas", "mer" are too often something else) counts only
     inside a phrase ("premiers pas", "bien-être", "camping-car"); "pâte" → "pât" counts alone."""
     words = []
-    for token in _WORD.findall(text):
+    for token in WORD.findall(text):
         words.extend(part for part in re.split(r"['’-]", token) if len(part) > 2)
     return [(stem, len(word) >= MIN_STEM and stem not in _STOP) for word, stem in ((w, _stem(w)) for w in words)]
 
