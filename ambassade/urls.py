@@ -6,7 +6,7 @@ from django.views.generic.base import RedirectView
 
 from ambassade.blogs import views as blogs
 from ambassade.campaigns import views as campaigns
-from ambassade.dashboard import team
+from ambassade.dashboard import health, team
 from ambassade.dashboard import views as dashboard
 from ambassade.giveaways import views as giveaways
 from ambassade.imports import views as imports
@@ -19,6 +19,7 @@ from ambassade.watch import views as watch
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("healthz", health.healthz, name="healthz"),
     path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("equipe/", team.team, name="team"),

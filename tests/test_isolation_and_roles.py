@@ -99,3 +99,24 @@ def test_it_speaks_french_by_default_and_english_on_request(client, world):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     body = client.get(reverse("dashboard")).content.decode()
     assert "What needs you" in body and "Running operations" in body
+
+
+def test_every_id_route_gives_another_organisation_a_404(client, world):
+    """Generated from the URL patterns: every route that takes an id, with every id of organisation A's
+    objects, read by organisation B's owner, answers 404 — never data, never a redirect into it."""
+    from ambassade.outreach.models import Message
+    from ambassade.watch.models import Coverage, Post
+
+    post = Post.objects.create(blog=world.blog, guid="g", url="https://cuisine-de-lea.example/g", title="Goûter")
+    Coverage.objects.create(post=post, operation=world.operation, placement=world.placement)
+    Message.objects.create(placement=world.placement, organisation=world.org_a, subject="x", body_text="y",
+                           to_address="lea@cuisine-de-lea.example")
+    from .test_trust import _id_urls
+
+    urls = [f"/{u}" for u in _id_urls()]
+    assert len(urls) >= 25
+    client.force_login(world.outsider)
+    for url in urls:
+        for method in (client.get, client.post):
+            status = method(url).status_code
+            assert status == 404, (method.__name__, url, status)

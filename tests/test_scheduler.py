@@ -58,3 +58,17 @@ def test_the_outbox_refuses_to_guess_when_the_veilles_answers_are_not_plugged(mo
     monkeypatch.setattr(veille, "_answers", None)
     with pytest.raises(veille.NotPlugged):
         veille.ask()
+
+
+def test_healthz_says_whether_the_database_and_the_task_queue_answer(client, db, settings, monkeypatch):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok", "tasks": "ok"}
+    from ambassade.dashboard import health
+
+    def broken():
+        raise ConnectionError("down")
+
+    monkeypatch.setattr(health, "_database", broken)
+    failing = client.get("/healthz")
+    assert failing.status_code == 503 and failing.json()["database"] == "ConnectionError"
