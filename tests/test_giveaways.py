@@ -19,6 +19,7 @@ from ambassade.farm import giveaways as farm_giveaways
 from ambassade.farm.server import FarmThread
 from ambassade.giveaways import links, services, verify_draw
 from ambassade.giveaways.collect import collect
+from ambassade.giveaways.comments import Comment
 from ambassade.giveaways.models import (
     Entry,
     EntryDecision,
@@ -26,6 +27,7 @@ from ambassade.giveaways.models import (
     Giveaway,
     Source,
     SourceKind,
+    Winner,
 )
 from ambassade.logistics import ledger
 from ambassade.reports.data import operation_report
@@ -241,8 +243,19 @@ def test_a_malformed_source_is_recorded_and_the_others_still_collected(world, fa
 @pytest.mark.django_db
 def test_the_giveaway_pages_are_the_organisations_own(world, farm, client):
     giveaway, _ = giveaway_on(world, farm, farm_blog(farm, "wordpress"), [SourceKind.WP_REST])
+    services.ingest(giveaway, SourceKind.CSV, [Comment("1", "Ana", "Je participe", giveaway.opens_at)])
+    entry = giveaway.entries.get()
+    winner = Winner.objects.create(giveaway=giveaway, entry=entry, rank=1)
     client.force_login(world.outsider)
-    assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 404
+    urls = [reverse(name, args=[giveaway.pk]) for name in ("giveaway_detail", "giveaway_collect", "giveaway_upload",
+                                                           "giveaway_draw")]
+    urls += [reverse("entry_decide", args=[giveaway.pk, entry.pk]), reverse("winner_ship", args=[giveaway.pk, winner.pk]),
+             reverse("giveaway_create", args=[world.operation.pk])]
+    for url in urls:
+        for method in (client.get, client.post):
+            assert method(url).status_code in (404, 405), (method.__name__, url)
+    entry.refresh_from_db()
+    assert entry.status == "valid" and giveaway.source_rows.get(kind="wp_rest").next_check_at
     client.force_login(world.viewer)  # the client reads the report, never participants' e-mails or links
     assert client.get(reverse("giveaway_detail", args=[giveaway.pk])).status_code == 403
     assert client.post(reverse("giveaway_draw", args=[giveaway.pk])).status_code == 403
