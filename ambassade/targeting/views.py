@@ -14,7 +14,7 @@ from ambassade.logistics import ledger
 
 from .candidates import EXCLUSION_LABELS, Proposal, assess_blog, shortlist
 from .rank import Weights
-from .refresh import refresh_profiles, stale_blog_ids
+from .refresh import stale_blog_ids
 from .tasks import refresh_blog_profiles
 
 WEIGHT_LABELS = {
@@ -24,7 +24,6 @@ WEIGHT_LABELS = {
     "diversity": gettext_lazy("Diversité de la sélection"),
 }
 LIMITS = (20, 50, 100)
-REFRESH_INLINE = 200  # profiles refreshed while the page waits; more go to a task worker
 
 
 def _weights(data) -> Weights:
@@ -46,12 +45,12 @@ def _operation(request, pk):
 @staff_view(agency=True)
 def targeting(request, pk):
     operation = _operation(request, pk)
+    # A GET writes nothing: blogs with new posts are folded into their profiles by a worker (the loop
+    # enqueues it every tick too); the page says the ranking may still move until it is done.
     stale = stale_blog_ids(operation.organisation_id)
-    refreshing = len(stale) > REFRESH_INLINE
-    if stale and not refreshing:  # a few blogs with new posts: folded in now, so the ranking is current
-        refresh_profiles(stale)
-    elif refreshing:  # many (a first crawl): a worker folds them in, the page says the ranking will move
+    if stale:
         refresh_blog_profiles.enqueue()
+    refreshing = bool(stale)
     weights = _weights(request.GET)
     limit = int(request.GET.get("limit")) if request.GET.get("limit") in {str(n) for n in LIMITS} else LIMITS[0]
     without_contact = request.GET.get("sans_contact") == "1"

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -60,10 +61,23 @@ class NewPost:
     comments: int | None
 
 
+class FeedStatus(StrEnum):
+    """What one check of a feed came to (stored on the feed's last outcome and counted per cycle)."""
+
+    OK = "ok"  # read, with new posts or a changed feed
+    NOT_MODIFIED = "not_modified"  # 304: the server says nothing changed
+    UNCHANGED = "unchanged"  # 200, but the same content as last time (same hash)
+    ERROR = "error"  # failed: timeout, connection, HTTP error, unparsable…
+    GONE = "gone"  # 410: the blog is gone
+    THROTTLED = "throttled"  # 429/503 with Retry-After: the whole host pauses
+    PAUSED = "paused"  # not asked: the host is still in its pause
+    ROBOTS_DENIED = "robots_denied"  # robots.txt forbids it
+
+
 @dataclass
 class Outcome:
     feed_id: int
-    status: str  # not_modified | unchanged | ok | error | gone | throttled | paused | robots_denied
+    status: "FeedStatus"
     url: str = ""
     kind: str = ""
     http_status: int | None = None
@@ -123,7 +137,7 @@ async def check_batch(jobs: list[FeedJob], hosts: dict[str, HostInfo], policy: P
                 except FetchError as error:
                     outcome = _failed(job, error, gate, host)
                 except Exception as error:  # one blog's surprise never stops the batch
-                    outcome = Outcome(job.feed_id, "error", job.url, job.kind, error_kind="internal",
+                    outcome = Outcome(job.feed_id, FeedStatus.ERROR, job.url, job.kind, error_kind="internal",
                                       error=f"{type(error).__name__}: {error}"[:500])
             progress(outcome)
             return outcome
@@ -132,7 +146,8 @@ async def check_batch(jobs: list[FeedJob], hosts: dict[str, HostInfo], policy: P
 
 
 def _failed(job: FeedJob, error: FetchError, gate: HostGate, host: str) -> Outcome:
-    status = {"gone": "gone", "throttled": "throttled", "paused": "paused"}.get(error.kind, "error")
+    status = {"gone": FeedStatus.GONE, "throttled": FeedStatus.THROTTLED, "paused": FeedStatus.PAUSED}.get(
+        error.kind, FeedStatus.ERROR)
     if error.kind == "throttled":
         gate.pause(host, error.retry_after)
     rediscover = error.kind in ("http", "parse") and error.status in (None, 404)
@@ -181,27 +196,27 @@ async def _check(session, gate: HostGate, host: str, job: FeedJob, policy: Polic
         url, kind, result, entries = await _discover(session, gate, host, job, policy, robots)
     else:
         if not robots.can_fetch(url, "AmbassadeBot"):
-            return Outcome(job.feed_id, "robots_denied", url, kind, error_kind="robots",
+            return Outcome(job.feed_id, FeedStatus.ROBOTS_DENIED, url, kind, error_kind="robots",
                            error="robots.txt interdit ce flux")
         result = await _get(session, gate, host, url, policy, etag=job.etag or None,
                             last_modified=job.last_modified or None)
         entries = None
     if result.permanent_url:
         url = result.permanent_url
-    outcome = Outcome(job.feed_id, "ok", url, kind, http_status=result.status,
+    outcome = Outcome(job.feed_id, FeedStatus.OK, url, kind, http_status=result.status,
                       etag=result.etag or "", last_modified=result.last_modified or "")
     if result.not_modified:
-        outcome.status, outcome.content_hash = "not_modified", job.content_hash
+        outcome.status, outcome.content_hash = FeedStatus.NOT_MODIFIED, job.content_hash
         return outcome
     outcome.content_hash = hashlib.blake2b(result.body, digest_size=16).hexdigest()
     if outcome.content_hash == job.content_hash and entries is None:
-        outcome.status = "unchanged"
+        outcome.status = FeedStatus.UNCHANGED
         return outcome
     if entries is None:
         try:
             entries = parse_feed(result.body, url, kind)
         except FeedParseError as error:
-            return Outcome(job.feed_id, "error", url, kind, http_status=result.status, error_kind="parse",
+            return Outcome(job.feed_id, FeedStatus.ERROR, url, kind, http_status=result.status, error_kind="parse",
                            error=str(error)[:500], rediscover=True)
     outcome.post_dates = [e.published for e in entries[:10] if e.published]  # the schedule's window
     # A feed seen for the first time: its latest posts, not its whole archive.

@@ -31,7 +31,7 @@ from ambassade.lib.clean import clean_text
 from ambassade.lib.http import Policy
 
 from .coverage import record_coverage
-from .crawler import FeedJob, HostInfo, Outcome, check_batch
+from .crawler import FeedJob, FeedStatus, HostInfo, Outcome, check_batch
 from .detect.analyze import analyze_groups
 from .detect.lexicon import Lexicon, Term
 from .models import Feed, FeedKind, HostState, Post
@@ -166,7 +166,7 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
             feed.last_checked_at, feed.check_count = now, feed.check_count + 1
             feed.lease_owner, feed.lease_until = "", None
             feed.last_status = outcome.http_status
-            if outcome.status in ("ok", "not_modified", "unchanged"):
+            if outcome.status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED, FeedStatus.UNCHANGED):
                 if outcome.url and outcome.url != feed.url:
                     feed.url, feed.kind, feed.discovered_at = outcome.url, outcome.kind or feed.kind, now
                 feed.etag, feed.last_modified = outcome.etag[:300], outcome.last_modified[:100]
@@ -186,7 +186,7 @@ def _write(feeds: dict[int, Feed], outcomes: list[Outcome], hosts, states, repor
                 if paused and paused.paused_until:
                     delay = max(delay, int(paused.paused_until - now.timestamp()) + 1)
                 feed.next_check_at = now + timedelta(seconds=delay)
-                if outcome.status == "gone":
+                if outcome.status == FeedStatus.GONE:
                     feed.gone = True
                     Blog.objects.filter(pk=feed.blog_id).update(status=BlogStatus.BROKEN)
                 if outcome.rediscover and feed.error_count >= 2:
