@@ -3,7 +3,6 @@ règlement with its entry form, the draw's certificate, the winner's address and
 
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, JsonResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ambassade.accounts.access import staff_view
 from ambassade.accounts.client_ip import client_ip
 from ambassade.campaigns.models import Operation
+from ambassade.lib.budget import spend
 from ambassade.lib.french import count
 from ambassade.logistics.ledger import OutOfStock, Parcel
 
@@ -33,13 +33,7 @@ FORM_WINDOW = 3600
 
 
 def _over_budget(request) -> bool:
-    key = f"giveaway:form:{client_ip(request)}"
-    cache.add(key, 0, FORM_WINDOW)
-    try:
-        return cache.incr(key) > FORM_ENTRIES_PER_ADDRESS
-    except ValueError:
-        cache.set(key, 1, FORM_WINDOW)
-        return False
+    return spend(f"giveaway:form:{client_ip(request)}", FORM_WINDOW) > FORM_ENTRIES_PER_ADDRESS
 
 
 def _giveaway(request, pk) -> Giveaway:

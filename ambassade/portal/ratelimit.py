@@ -7,6 +7,7 @@ process sees the same counts; the address is the client's, read through the trus
 from django.core.cache import cache
 
 from ambassade.accounts.client_ip import client_ip
+from ambassade.lib.budget import spend
 
 WINDOW = 600  # seconds
 REQUESTS = 120  # portal requests per address per window
@@ -14,12 +15,7 @@ FAILURES = 20  # invalid or expired links per address per window
 
 
 def _count(key: str) -> int:
-    cache.add(key, 0, WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW)
-        return 1
+    return spend(key, WINDOW)
 
 
 def client_address(request) -> str:

@@ -218,5 +218,7 @@ class Coverage(models.Model):
 
     @property
     def undisclosed_gift(self) -> bool:
-        """A product we sent, written about without saying so: red in the client report."""
+        """A product we sent, written about without saying so: the agency's hint on a detection it has
+        to review. What the client report shows in red is decided by `reports.data.Article` (a parcel
+        recorded before the article, and a person's confirmation)."""
         return not self.disclosed and self.placement_id is not None and self.placement.shipments.exists()
