@@ -464,3 +464,21 @@ def test_the_cm_resends_a_personal_link_without_ever_seeing_it(client, world):
     assert Browser().get(reverse("portal", args=[token])).status_code == 200
     client.force_login(world.viewer)
     assert client.post(reverse("blogger_send_link", args=[world.blogger.pk])).status_code == 403
+
+
+def test_the_first_contact_day_is_a_paris_day_even_near_midnight(world):
+    """Contacted at 23:30 UTC (00:30 in Paris, the next day): an article found ten minutes later counts;
+    one from 22:00 UTC (23:00 in Paris, the day before) is spontaneous."""
+    from ambassade.campaigns.models import PlacementEvent
+
+    late = datetime(2026, 11, 29, 23, 30, tzinfo=ZoneInfo("UTC"))
+    ledger.move(world.placement, Status.SHORTLISTED, at=late - timedelta(days=1))
+    ledger.move(world.placement, Status.PITCHED, at=late)
+    assert PlacementEvent.objects.filter(placement=world.placement, to_status=Status.PITCHED).get().at == late
+    after = record_coverage(post_on(world.blog, "Mon Brassé", late + timedelta(minutes=10), "apres"),
+                            world.operation, verdict("Brassé Vanille"))
+    before = record_coverage(post_on(world.blog, "Mon Brassé, déjà", late - timedelta(minutes=90), "avant"),
+                             world.operation, verdict("Brassé Vanille"))
+    coverages = Coverage.objects.filter(operation=world.operation)
+    assert list(coverages.that_count().values_list("pk", flat=True)) == [after.pk]
+    assert list(coverages.spontaneous().values_list("pk", flat=True)) == [before.pk]

@@ -9,7 +9,7 @@ a dead worker's batch comes back when its lease runs out.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce, TruncDay
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,21 +150,25 @@ class CoverageQuerySet(models.QuerySet):
     def _dated(self):
         from ambassade.campaigns.models import first_contact_of
 
+        # Days compared as days in Paris on both sides: a local midnight compared with a UTC instant
+        # reads a late-evening contact as the next day's, on SQLite and PostgreSQL alike.
+        paris = timezone.get_default_timezone()
         return self.filter(placement__isnull=False).annotate(
             first_contact=first_contact_of("placement"),
-            contact_day=TruncDay("first_contact", tzinfo=timezone.get_default_timezone()),
             published=Coalesce("post__published_at", "post__found_at"),
+            contact_day=TruncDate("first_contact", tzinfo=paris),
+            published_day=TruncDate("published", tzinfo=paris),
         )
 
     def confirmed(self):
         return self.filter(status=CoverageStatus.CONFIRMED)
 
     def that_count(self):
-        return self.confirmed()._dated().filter(first_contact__isnull=False, published__gte=models.F("contact_day"))
+        return self.confirmed()._dated().filter(first_contact__isnull=False, published_day__gte=models.F("contact_day"))
 
     def spontaneous(self):
         return self.confirmed()._dated().filter(
-            models.Q(first_contact__isnull=True) | models.Q(published__lt=models.F("contact_day")))
+            models.Q(first_contact__isnull=True) | models.Q(published_day__lt=models.F("contact_day")))
 
     def awaiting_review(self):
         return self.filter(status=CoverageStatus.DETECTED)
