@@ -248,6 +248,9 @@ OUTREACH_MAX_ATTEMPTS = env_int("AMBASSADE_OUTREACH_MAX_ATTEMPTS", 6, minimum=1)
 OUTREACH_FOLLOWUP_CAP = env_int("AMBASSADE_OUTREACH_FOLLOWUP_CAP", 2, minimum=0)
 OUTREACH_MAX_INBOUND_BYTES = env_int("AMBASSADE_OUTREACH_MAX_INBOUND_BYTES", 2 * 1024 * 1024, minimum=10_000)
 OUTREACH_TIMEOUT = float(env_int("AMBASSADE_OUTREACH_TIMEOUT", 20, minimum=1))
+# An e-mail service provider's API address, when not its public one (a test server, a proxy).
+ESP_API_URLS = {name: url for name, url in (("brevo", env_str("AMBASSADE_BREVO_API_URL")),
+                                            ("mailjet", env_str("AMBASSADE_MAILJET_API_URL"))) if url}
 
 # Imports: files above this size are refused before parsing.
 IMPORT_MAX_BYTES = env_int("AMBASSADE_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

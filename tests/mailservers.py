@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from base64 import b64decode
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
@@ -44,6 +45,8 @@ class SinkHandler:
     rcpt_reply: str | None = None  # e.g. "550 5.1.1 No such user"
     data_reply: str | None = None  # e.g. "451 4.3.0 Try again later"
     ehlo_delay: float = 0.0
+    oauth: object = None  # an AuthorizationServer: then mail is only taken after AUTH XOAUTH2
+    authenticated: list = field(default_factory=list)
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         if self.ehlo_delay:
@@ -52,6 +55,29 @@ class SinkHandler:
             await asyncio.sleep(self.ehlo_delay)
         session.host_name = hostname
         return responses
+
+    async def auth_XOAUTH2(self, server, args):
+        """XOAUTH2 as Google and Microsoft speak it, checked against the test's authorization server."""
+        from aiosmtpd.smtp import AuthResult
+
+        if self.oauth is None or len(args) != 2:
+            return AuthResult(success=False, handled=False)
+        try:
+            fields = dict(part.split("=", 1) for part in b64decode(args[1]).decode().split("\x01") if part)
+        except ValueError:
+            return AuthResult(success=False, handled=False)
+        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        if not self.oauth.valid(user, token):
+            return AuthResult(success=False, handled=False)
+        self.authenticated.append((user, token))
+        return AuthResult(success=True, auth_data=user)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.oauth is not None and not session.authenticated:
+            return "530 5.7.0 Authentication required"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -67,10 +93,12 @@ class SinkHandler:
 
 
 class SmtpSink:
-    def __init__(self, port: int | None = None):
+    def __init__(self, port: int | None = None, oauth=None):
         self.port = port or free_port()
-        self.handler = SinkHandler()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.handler = SinkHandler(oauth=oauth)
+        # Plain text on loopback; with `oauth`, AUTH is offered (without TLS) and XOAUTH2 is the only way in.
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     auth_require_tls=False, auth_exclude_mechanism=["PLAIN", "LOGIN"])
 
     def __enter__(self):
         self.controller.start()
@@ -87,7 +115,8 @@ class SmtpSink:
 class Dovecot:
     USER, PASSWORD = "cm", "imap-test-secret"
 
-    def __init__(self):
+    def __init__(self, oauth_introspection_url: str | None = None):
+        self.oauth_introspection_url = oauth_introspection_url
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix="ambassade-imap-")
         self.process = None
@@ -111,12 +140,12 @@ state_dir = {self.dir}/state
 log_path = {self.dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login{" xoauth2 oauthbearer" if self.oauth_introspection_url else ""}
 default_internal_user = dovecot
 default_login_user = dovenull
 first_valid_uid = 1
 mail_location = maildir:{self.dir}/mail/%u
-passdb {{
+{self._oauth_passdb()}passdb {{
   driver = passwd-file
   args = {self.dir}/passwd
 }}
@@ -149,6 +178,17 @@ service anvil {{
                 time.sleep(0.1)
         self.__exit__()
         raise RuntimeError("Dovecot did not start: " + self.log())
+
+    def _oauth_passdb(self) -> str:
+        """Dovecot's oauth2 password database, asking the test's authorization server (RFC 7662)."""
+        if not self.oauth_introspection_url:
+            return ""
+        args = os.path.join(self.dir, "oauth2.conf.ext")
+        with open(args, "w") as f:
+            f.write(f"introspection_mode = post\nintrospection_url = {self.oauth_introspection_url}\n"
+                    "force_introspection = yes\nusername_attribute = username\n"
+                    "active_attribute = active\nactive_value = true\n")
+        return f"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {args}\n}}\n"
 
     def log(self) -> str:
         try:

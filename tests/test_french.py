@@ -18,7 +18,8 @@ MISTAKES = {
     "no elision before a vowel": re.compile(r"\b(?:[Dd]e|[Qq]ue) [AEIOUYÀÂÉÈÊÎÔÛ][a-zàâäéèêëîïôöûüç]"),
     "doubled guillemets": re.compile(r"«\s*«|»\s*»"),
     "zero time ago": re.compile(r"il y a 0\b"),
-    "a decimal point": re.compile(r"(?<![\w.])[+-]?\d+\.\d+(?![\w.])"),
+    # A standard's version is its name, not a decimal: "OAuth 2.0" stays as written.
+    "a decimal point": re.compile(r"(?<![\w.])(?<!OAuth )[+-]?\d+\.\d+(?![\w.])"),
 }
 
 

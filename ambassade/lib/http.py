@@ -497,3 +497,29 @@ def fetch_one(url: str, policy: Policy | None = None) -> FetchResult:
             return await fetch(session, url, policy)
 
     return asyncio.run(run())
+
+
+def post_form(url: str, data: dict[str, str], policy: Policy | None = None) -> FetchResult:
+    """One form POST (an OAuth 2.0 token request) through the same guard as every fetch: the host
+    resolved and checked by us, pinned into the client; no redirect followed (a token endpoint
+    that redirects is misconfigured, and a POST must not be replayed elsewhere)."""
+    policy = policy or Policy()
+
+    async def run():
+        async with make_session(policy) as session:
+            target = check_url(url, policy)
+            client = await session.client_for(target)
+            started = time.monotonic()
+            try:
+                async with client.post(target.url).form(data).build_streamed() as response:
+                    body = await _read_capped(response, policy.max_bytes)
+                    content_type = response.get_header("content-type") or ""
+                    return FetchResult(target.url, response.status, body, charset=_charset(content_type),
+                                       content_type=content_type.split(";")[0].strip().lower(),
+                                       elapsed=time.monotonic() - started)
+            except (TimeoutError, reqwest_errors.RequestTimeoutError):
+                raise FetchError("timeout", f"pas de réponse en {policy.timeout:g} s") from None
+            except reqwest_errors.PyreqwestError as error:
+                raise FetchError("connection", _causes(error)) from None
+
+    return asyncio.run(run())

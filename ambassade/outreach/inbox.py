@@ -24,9 +24,10 @@ from ambassade.lib.clean import clean_text
 from ambassade.lib.signing import read_reply_token
 from ambassade.logistics import ledger
 
+from . import oauth
 from .links import scrub
 from .mailparse import TEXT_CAP, InboundMail, parse
-from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
+from .models import Auth, Direction, MailSettings, Message, MessageKind, MessageStatus, Security
 
 REPLY_RECEIVED = "réponse reçue"
 
@@ -45,7 +46,13 @@ def poll(sender: MailSettings, now=None) -> PollReport:
     """Read the new mails of one organisation's mailbox."""
     now = now or timezone.now()
     report = PollReport()
-    password = MailSettings.secret(sender.imap_password_env)
+    try:
+        # The token is asked for before connecting: a refusal is recorded like any other mailbox fault.
+        password = (oauth.access_token(sender) if sender.auth == Auth.OAUTH2
+                    else MailSettings.secret(sender.imap_password_env))
+    except oauth.OAuthError as error:
+        _record(sender, now, str(error)[:500])
+        raise
     try:
         client = IMAPClient(sender.imap_host, port=sender.imap_port, ssl=sender.imap_security == Security.SSL,
                             timeout=settings.OUTREACH_TIMEOUT)
@@ -55,7 +62,14 @@ def poll(sender: MailSettings, now=None) -> PollReport:
     try:
         if sender.imap_security == Security.STARTTLS:
             client.starttls()
-        client.login(sender.imap_username, password)
+        if sender.auth == Auth.OAUTH2:
+            try:
+                client.oauth2_login(sender.imap_username, password)
+            except IMAPClient.Error:
+                oauth.forget_token(sender)  # revoked before its end: the next pass asks for a new one
+                raise
+        else:
+            client.login(sender.imap_username, password)
         folder = client.select_folder(sender.imap_folder, readonly=True)
         validity = int(folder.get(b"UIDVALIDITY", 0))
         if sender.imap_uidvalidity != validity:  # the mailbox was rebuilt: UIDs mean something else now

@@ -22,6 +22,23 @@ class Security(models.TextChoices):
     SSL = "ssl", "SSL/TLS"
 
 
+class Auth(models.TextChoices):
+    PASSWORD = "password", _("Mot de passe")
+    OAUTH2 = "oauth2", _("OAuth 2.0 (Microsoft 365, Google Workspace)")
+
+
+class OAuthProvider(models.TextChoices):
+    MICROSOFT = "microsoft", "Microsoft 365"
+    GOOGLE = "google", "Google Workspace"
+    OTHER = "other", _("Autre (adresse du serveur de jetons)")
+
+
+class Transport(models.TextChoices):
+    SMTP = "smtp", _("Votre serveur SMTP")
+    BREVO = "brevo", "Brevo"
+    MAILJET = "mailjet", "Mailjet"
+
+
 class MailSettings(models.Model):
     """How an organisation sends and reads mail. Passwords are never stored: only the name
     of the environment variable that holds each one."""
@@ -43,6 +60,20 @@ class MailSettings(models.Model):
     imap_username = models.CharField(_("identifiant IMAP"), max_length=200, blank=True)
     imap_password_env = models.CharField(
         _("variable d'environnement du mot de passe IMAP"), max_length=100, blank=True)
+    auth = models.CharField(_("connexion à la boîte"), max_length=10, choices=Auth.choices, default=Auth.PASSWORD)
+    oauth_provider = models.CharField(_("fournisseur OAuth"), max_length=10, choices=OAuthProvider.choices,
+                                      default=OAuthProvider.MICROSOFT)
+    oauth_tenant = models.CharField(_("locataire Microsoft (tenant)"), max_length=100, blank=True)
+    oauth_token_url = models.URLField(_("adresse du serveur de jetons"), blank=True)
+    oauth_client_id = models.CharField(_("identifiant de l'application (client ID)"), max_length=200, blank=True)
+    oauth_client_secret_env = models.CharField(
+        _("variable d'environnement du secret de l'application"), max_length=100, blank=True)
+    oauth_refresh_token_env = models.CharField(
+        _("variable d'environnement du jeton d'actualisation"), max_length=100, blank=True)
+    transport = models.CharField(_("envoi par"), max_length=10, choices=Transport.choices, default=Transport.SMTP)
+    esp_api_key_env = models.CharField(_("variable d'environnement de la clé d'API"), max_length=100, blank=True)
+    esp_secret_key_env = models.CharField(
+        _("variable d'environnement de la clé secrète (Mailjet)"), max_length=100, blank=True)
     imap_folder = models.CharField(_("dossier IMAP lu"), max_length=100, default="INBOX")
     imap_uidvalidity = models.BigIntegerField(null=True, blank=True)
     imap_last_uid = models.BigIntegerField(default=0)

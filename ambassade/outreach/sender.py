@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import formataddr, make_msgid
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -23,6 +24,7 @@ from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ambassade.blogs.models import BloggerEmail
 from ambassade.campaigns.models import ActorKind
@@ -30,10 +32,20 @@ from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import reply_token
 from ambassade.logistics import ledger
 
+from . import oauth
 from .compose import mail_settings
 from .guards import final_reason, wait_until
 from .links import RECEIPT, fill, opt_out_url
-from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, Security
+from .models import (
+    Auth,
+    Direction,
+    MailSettings,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Security,
+    Transport,
+)
 
 TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, smtplib.SMTPHeloError, socket.timeout,
              ConnectionError, TimeoutError, OSError)
@@ -75,15 +87,40 @@ def claim(owner: str, now, limit: int = 50) -> list[int]:
 
 
 def connection_for(sender: MailSettings):
-    """The organisation's own SMTP server, or Django's default mailer when none is configured (the demo)."""
+    """The organisation's own mailer: its e-mail service provider, its SMTP server (by password or
+    OAuth 2.0), or Django's default mailer when nothing is configured (the demo)."""
+    if sender.pk and sender.transport in (Transport.BREVO, Transport.MAILJET):
+        return esp_connection(sender)
     if not sender.pk or not sender.smtp_host:
         return mail.mailers.default
+    password = MailSettings.secret(sender.smtp_password_env) or None
+    if sender.auth == Auth.OAUTH2:
+        password = oauth.access_token(sender)  # OAuthError: a clear, temporary failure for this pass
     # One mailer per organisation, built from its settings (Django's MAILERS are fixed at start-up).
-    return SmtpBackend(
+    backend_class = oauth.XOAuth2Backend if sender.auth == Auth.OAUTH2 else SmtpBackend
+    return backend_class(
         alias=f"organisation-{sender.organisation_id}", host=sender.smtp_host, port=sender.smtp_port,
-        username=sender.smtp_username or None, password=MailSettings.secret(sender.smtp_password_env) or None,
+        username=sender.smtp_username or None, password=password,
         use_tls=sender.smtp_security == Security.STARTTLS, use_ssl=sender.smtp_security == Security.SSL,
         timeout=settings.OUTREACH_TIMEOUT, fail_silently=False)
+
+
+def esp_connection(sender: MailSettings):
+    """Anymail's backend for the organisation's provider, its keys read from the environment. The
+    API's address is the provider's own unless the deployment names another (a test server)."""
+    from anymail.backends.brevo import EmailBackend as BrevoBackend
+    from anymail.backends.mailjet import EmailBackend as MailjetBackend
+
+    options = {"api_key": MailSettings.secret(sender.esp_api_key_env)}
+    if not options["api_key"]:
+        raise EspError(_("Clé d'API absente : la variable %(name)s n'est pas définie sur ce serveur.")
+                       % {"name": sender.esp_api_key_env or "?"})
+    if url := settings.ESP_API_URLS.get(sender.transport):
+        options["api_url"] = url
+    if sender.transport == Transport.MAILJET:
+        options["secret_key"] = MailSettings.secret(sender.esp_secret_key_env)
+        return MailjetBackend(fail_silently=False, **options)
+    return BrevoBackend(fail_silently=False, **options)
 
 
 def reply_address(sender: MailSettings, message: Message) -> str:
@@ -166,6 +203,32 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
         email = build(message, sender)
         Message.objects.filter(pk=message.pk).update(message_id=message.message_id, handed_at=now)
         connection.send_messages([email])
+    except oauth.OAuthError as error:  # nothing was handed over: the mail waits while the CM fixes the token
+        return _retry(message, str(error), report, connections, now)
+    except EspError as error:
+        return _retry(message, str(error), report, connections, now)
+    except AnymailRecipientsRefused:
+        BloggerEmail.objects.for_address(message.organisation_id, message.to_address).update(is_invalid=True)
+        _release(message, status=MessageStatus.FAILED, handed_at=None,
+                 error=f"adresse refusée par le prestataire d'envoi ({sender.get_transport_display()})")
+        report.failed += 1
+        return
+    except AnymailAPIError as error:
+        status = getattr(error, "status_code", None)
+        if status is None or status in (401, 403, 429) or status >= 500:  # unreachable, keys, rate, outage
+            return _retry(message, f"prestataire d'envoi {sender.get_transport_display()} : "
+                                   f"{_esp_reason(status)}", report, connections, now)
+        _release(message, status=MessageStatus.FAILED, handed_at=None,
+                 error=f"refusé par {sender.get_transport_display()} (HTTP {status}) : {str(error)[:200]}")
+        report.failed += 1
+        return
+    except smtplib.SMTPAuthenticationError as error:
+        # The mailbox refused our credentials: the mail is not at fault. A revoked access token is
+        # dropped so the next pass asks the provider for a new one.
+        if sender.auth == Auth.OAUTH2:
+            oauth.forget_token(sender)
+        return _retry(message, f"connexion refusée par le serveur SMTP ({error.smtp_code}) : vérifiez "
+                               f"l'identifiant et le mot de passe ou le jeton OAuth", report, connections, now)
     except smtplib.SMTPRecipientsRefused as error:
         code = next(iter(error.recipients.values()), (0, b""))[0]
         if 400 <= code < 500:
@@ -191,6 +254,20 @@ def _send_one(message: Message, now, connections: dict, report: SendReport) -> N
     _release(message, status=MessageStatus.SENT, sent_at=now, attempts=message.attempts + 1, error="")
     report.sent += 1
     _after_send(message, now)
+
+
+def _esp_reason(status: int | None) -> str:
+    if status is None:
+        return "injoignable"
+    if status in (401, 403):
+        return f"clé d'API refusée (HTTP {status})"
+    if status == 429:
+        return "trop d'envois à la fois (HTTP 429)"
+    return f"panne du service (HTTP {status})"
+
+
+class EspError(Exception):
+    """The provider cannot be used as configured (a key missing from the environment)."""
 
 
 def _retry(message: Message, error: str, report: SendReport, connections: dict, now) -> None:

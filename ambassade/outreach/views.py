@@ -257,5 +257,6 @@ def mail_settings_edit(request):
             send_after=timezone.now())
         messages.success(request, _("Réglages d'envoi enregistrés."))
         return redirect("mail_settings")
-    secrets = {name: bool(MailSettings.secret(getattr(current, name))) for name in ("smtp_password_env", "imap_password_env")}
+    secrets = {name: bool(MailSettings.secret(getattr(current, name))) for name in MailSettingsForm.ENV_FIELDS
+               if getattr(current, name)}
     return render(request, "outreach/mail_settings.html", {"form": form, "secrets": secrets, "current": current})
