@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ambassade.blogs.models import Blog
 from ambassade.campaigns.models import Client, Operation, Placement
@@ -81,3 +82,59 @@ def test_the_demo_command_serves_with_the_wsgi_server_and_stops_on_sigterm(tmp_p
         os.killpg(demo.pid, signal.SIGTERM)
         out, _ = demo.communicate(timeout=30)
     assert demo.returncode == 0 and "Démo arrêtée." in out
+
+
+def test_the_demo_s_article_links_open_the_articles_on_the_farm():
+    """A CM clicking an article in the demo's history lands on that article, on the farm, which the
+    farm's own process grows again from what load_demo recorded."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    from ambassade.farm.demo_data import load_demo, replay_demo_articles
+    from ambassade.farm.server import FarmThread
+    from ambassade.watch.models import Coverage
+
+    today = timezone.localdate()
+    load_demo(today)
+    published = list(Coverage.objects.filter(status="confirmed").select_related("post"))
+    assert len(published) >= 3
+    assert {c.post.disclosure for c in published} >= {"gifted", "sponsored", "none"}
+    with FarmThread(count=60, seed=42, today=today) as farm:
+        assert replay_demo_articles(farm.farm) == len(published)
+        for coverage in published:
+            url = urlsplit(coverage.post.url)
+            connection = http.client.HTTPConnection("127.0.0.1", farm.port, timeout=10)
+            connection.request("GET", url.path, headers={"Host": url.netloc})
+            response = connection.getresponse()
+            page = response.read().decode("utf-8", "replace")
+            connection.close()
+            assert response.status == 200, coverage.post.url
+            assert coverage.post.title in page.replace("&#x27;", "'").replace("&#39;", "'")
+            operation = coverage.placement.operation
+            assert operation.product_names[0] in coverage.post.title or operation.brand in coverage.post.title
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_the_demo_s_history_happens_on_working_days_in_order_and_in_the_past(weekday):
+    """Whatever day the demo is loaded on: no pitch "sent" on a Sunday, no reply in the same minute
+    as its pitch, nothing in the future."""
+    from datetime import timedelta
+
+    from ambassade.campaigns.models import PlacementEvent
+    from ambassade.outreach.models import Message
+
+    today = timezone.localdate()
+    today -= timedelta(days=(today.weekday() - weekday) % 7)
+    load_demo(today)
+    now = timezone.now()
+    events = PlacementEvent.objects.filter(placement__operation__organisation__slug="plume-et-pixel")
+    assert events.exists()
+    for event in events:
+        assert timezone.localtime(event.at).weekday() < 5, (event, event.at)
+        assert event.at <= now
+    for placement in Placement.objects.all():
+        moments = list(placement.events.order_by("id").values_list("at", flat=True))
+        assert moments == sorted(moments) and len(set(moments)) == len(moments), placement
+    for message in Message.objects.all():
+        when = message.sent_at or message.received_at
+        assert when is None or timezone.localtime(when).weekday() < 5, message

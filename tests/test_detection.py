@@ -176,3 +176,13 @@ def test_analyze_reads_an_article_by_its_address_and_refuses_a_local_one():
         assert verdict["disclosure"]["label"] == "gifted"
         refused = run_analyze(f"http://127.0.0.1:{farm.port}/", "--brand", "Maison Azur", "--json")
         assert refused.returncode != 0 and "refusée" in refused.stderr
+        # Without the farm's allowance, a farm address is refused and the message says how to allow it.
+        env["AMBASSADE_FARM_ALLOWED"] = "0"
+        farm_refused = subprocess.run([sys.executable, "-m", "ambassade", "analyze", url, "--brand", "Maison Azur"],
+                                      capture_output=True, text=True, timeout=60, env=env)
+        assert farm_refused.returncode != 0 and "AMBASSADE_FARM_ALLOWED=1" in farm_refused.stderr
+        # The human output speaks French: no "gifted" nor "(brand)".
+        human = subprocess.run([sys.executable, "-m", "ambassade", "analyze", url, "--brand", "Maison Azur"],
+                               capture_output=True, text=True, timeout=60, env={**env, "AMBASSADE_FARM_ALLOWED": "1"})
+        assert "Transparence : produit offert" in human.stdout and "(marque)" in human.stdout
+        assert "gifted" not in human.stdout and "(brand)" not in human.stdout

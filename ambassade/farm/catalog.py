@@ -117,14 +117,25 @@ class FarmBlog:
         return next((p for p in self.posts if p.slug == slug), None)
 
     def publish(self, *, kind: str = "gifted", brand: str | None = None, product: str | None = None,
-                when: datetime | None = None) -> FarmPost:
-        rng = random.Random(f"{self.seed}:{self.slug}:extra:{len(self.extra_posts)}")
+                when: datetime | None = None, key: int | None = None) -> FarmPost:
+        """A new post. With `key`, the post is the same whoever publishes it and in whatever order
+        (the demo's articles: load_demo and the farm's process each grow it)."""
+        unkeyed = sum(p.id < 200000 for p in self.extra_posts)  # keyed posts never shift the others
+        seq = f"key:{key}" if key is not None else unkeyed
+        rng = random.Random(f"{self.seed}:{self.slug}:extra:{seq}")
         brand_obj = next((b for b in C.BRANDS if b.name == brand), None) or rng.choice(C.BRANDS)
-        number = 100000 + len(self.extra_posts)
+        number = 200000 + key if key is not None else 100000 + unkeyed
+        if key is not None and (known := next((p for p in self.extra_posts if p.id == number), None)):
+            return known
         post = _make_post(rng, self, number, when or datetime.now(UTC), kind, brand_obj, product)
         self.extra_posts.append(post)
         self._sorted = None
         return post
+
+
+    def withdraw(self, post: FarmPost) -> None:
+        self.extra_posts.remove(post)
+        self._sorted = None
 
 
 def build_catalog(count: int = 60, seed: int = 42, today: date | None = None) -> list[FarmBlog]:
@@ -199,7 +210,7 @@ def _pick_brand(rng: random.Random, blog: FarmBlog) -> C.Brand:
 
 def _make_post(rng, blog: FarmBlog, number: int, when: datetime, kind: str, brand: C.Brand,
                product: str | None = None) -> FarmPost:
-    topic = brand.topic if kind in ("gifted", "sponsored", "giveaway", "self_bought") else (
+    topic = brand.topic if kind in ("gifted", "sponsored", "giveaway", "self_bought", "undisclosed") else (
         blog.topics[0] if rng.random() < 0.7 else blog.topics[1]
     )
     chosen = rng.choice(brand.products)
@@ -227,6 +238,10 @@ def _make_post(rng, blog: FarmBlog, number: int, when: datetime, kind: str, bran
             brand=brand.name, product=product, deadline=C.french_date(deadline)))
         body.append(rng.choice(C.GIFTED).format(brand=brand.name))
         disclosure = "gifted"
+    elif kind == "undisclosed":  # a product received and reviewed, the gift never said
+        title = f"{product} : mon avis"
+        body.insert(0, f"Aujourd'hui je vous parle du {product} de {brand.name}.")
+        body.append(f"Le {product} a trouvé sa place dans mon quotidien.")
     elif kind == "self_bought":
         title = f"Le {product}, mon achat coup de cœur"
         body.insert(0, f"J'ai craqué pour le {product} de {brand.name}.")

@@ -30,7 +30,7 @@ from ambassade.outreach.models import (
 )
 
 from .catalog import build_catalog
-from .render import feed_path, post_path
+from .render import feed_guid, feed_path, post_path
 
 DEMO_USER, DEMO_PASSWORD = "claire", "ambassade-demo"
 CLIENT_USER = "client.delacour"
@@ -55,6 +55,9 @@ NOTES = {
 }
 
 
+DEMO_ORG = "plume-et-pixel"
+
+
 def farm_base(slug: str) -> str:
     return f"http://{slug}.{settings.FARM_DOMAIN}:{settings.FARM_PORT}"
 
@@ -63,7 +66,7 @@ def farm_base(slug: str) -> str:
 def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
     today = today or timezone.localdate()
     org, created = Organisation.objects.get_or_create(
-        slug="plume-et-pixel", defaults={"name": "Agence Plume & Pixel"}
+        slug=DEMO_ORG, defaults={"name": "Agence Plume & Pixel"}
     )
     if not created:
         return org
@@ -96,6 +99,7 @@ def load_demo(today: date | None = None, blog_count: int = 60) -> Organisation:
             topics_wanted=farm_blog.topics, topics_never=farm_blog.never_topics,
         )
         BloggerEmail.objects.create(organisation=org, blogger=blogger, address=farm_blog.email, is_primary=True)
+        blog.farm_blog = farm_blog  # what _article grows the demo's articles on (same instance through _place)
         blogs[farm_blog.slug] = (blog, farm_blog)
 
     yogurt = Product.objects.create(organisation=org, client=delacour, sku="DLC-BV-6",
@@ -183,32 +187,64 @@ def _giveaway(operation, prize, blogs, today, user) -> None:
         winners_count=1, opens_at=opens, closes_at=closes, sources=[SourceKind.WP_REST, SourceKind.FORM]), user=user)
 
 
-ARTICLES = [
-    ("Mes verrines du mercredi au {product}", "gifted", "Produit offert par {brand}, mon avis reste libre.", 11),
-    ("Goûter express : le {product} en trois recettes", "sponsored", "Article réalisé en partenariat avec {brand}.", 4),
-    ("Le goûter des enfants cette semaine", "none", "", 2),  # a gift nobody mentions: red in the report
-]
+# The articles of the demo's published placements, in turn: a disclosed gift, a paid partnership,
+# and a gift nobody mentions (red in the report). They are real posts on the farm.
+ARTICLE_KINDS = ("gifted", "sponsored", "undisclosed")
+DISCLOSURE_OF_KIND = {"gifted": "gifted", "sponsored": "sponsored", "undisclosed": "none"}
+
+
+def demo_article(farm_blog, placement_pk: int, kind: str, brand: str, product: str, when: datetime):
+    """The farm post of a demo article: the same in load_demo and in the farm's own process."""
+    return farm_blog.publish(kind=kind, brand=brand, product=product, when=when, key=placement_pk)
 
 
 def _article(placement, index: int, at, user) -> None:
-    """What the veille would have found: the post, and the coverage with its evidence."""
+    """What the veille would have found: the farm's post, and the coverage with its evidence."""
     from ambassade.watch.models import Coverage, CoverageStatus, Post
 
     operation = placement.operation
-    title, disclosure, cue, comments = ARTICLES[index % len(ARTICLES)]
-    product = operation.product_names[0]
-    title = title.format(product=product)
-    cue = cue.format(brand=operation.brand)
+    fb = placement.blog.farm_blog
+    kind = ARTICLE_KINDS[index % len(ARTICLE_KINDS)]
+    farm_post = demo_article(fb, placement.pk, kind, operation.brand, operation.product_names[0], at)
+    disclosure = DISCLOSURE_OF_KIND[kind]
+    base = farm_base(fb.slug)
+    text = " ".join(farm_post.paragraphs)
+    cue = farm_post.paragraphs[-1] if disclosure != "none" else ""
     post = Post.objects.create(
-        blog=placement.blog, guid=f"demo-{placement.pk}", url=f"{placement.blog.url}?p=demo-{placement.pk}",
-        title=title, published_at=at, comment_count=comments, disclosure=disclosure, topics=["cuisine"],
-        excerpt=f"Cette semaine, le {product} a remplacé nos yaourts du goûter. Les enfants ont choisi leurs "
-                f"garnitures, et voici nos trois préférées. {cue}".strip())
+        blog=placement.blog, guid=feed_guid(fb, base, farm_post), url=base + post_path(fb, farm_post),
+        title=farm_post.title, published_at=at, comment_count=len(farm_post.comments), disclosure=disclosure,
+        topics=[farm_post.topic], excerpt=text[:600])
     Coverage.objects.create(
         post=post, operation=operation, placement=placement, status=CoverageStatus.CONFIRMED, disclosure=disclosure,
         reviewed_by=user, reviewed_at=at,  # the CM read it and confirmed it
-        disclosure_cue=cue, detected_at=at, mentions=[{"kind": "product", "term": product, "snippet": title}])
+        disclosure_cue=cue, detected_at=at,
+        mentions=[{"kind": "product", "term": farm_post.product, "snippet": farm_post.paragraphs[0]}])
     ledger.move(placement, S.PUBLISHED, actor="article", note=post.url, at=at)
+
+
+def replay_demo_articles(farm) -> int:
+    """The farm runs in its own process: it grows again the articles load_demo recorded, each checked
+    against the post it would make (a coverage confirmed live by the CM is left alone)."""
+    from ambassade.watch.models import Coverage, CoverageStatus
+
+    grown = 0
+    coverages = (Coverage.objects.filter(placement__operation__organisation__slug=DEMO_ORG,
+                                         status=CoverageStatus.CONFIRMED, post__isnull=False)
+                 .select_related("post", "post__blog", "placement__operation").order_by("placement_id"))
+    by_host = {fb.slug: fb for fb in farm.blogs.values()}
+    for coverage in coverages:
+        post, operation = coverage.post, coverage.placement.operation
+        fb = by_host.get(post.blog.url.split("//", 1)[-1].split(".", 1)[0])
+        kind = next((k for k, d in DISCLOSURE_OF_KIND.items() if d == post.disclosure), None)
+        if fb is None or kind is None or not operation.product_names:
+            continue
+        farm_post = demo_article(fb, coverage.placement_id, kind, operation.brand, operation.product_names[0],
+                                 post.published_at)
+        if feed_guid(fb, farm_base(fb.slug), farm_post) != post.guid:
+            fb.withdraw(farm_post)  # not one of ours
+            continue
+        grown += 1
+    return grown
 
 
 # Each operation's own reason to write (a face cream is not pitched with "your snack ideas").
@@ -260,12 +296,35 @@ def _conversations(operation) -> None:
                 step=TemplateKind.NO_ANSWER, status=MessageStatus.SENT, to_address=mail.address.address,
                 subject=f"Re : {sent.subject}", body_text="Bonjour,\n\nJe me permets de revenir vers vous une seule "
                 "fois : la proposition tient toujours, et un simple « non merci » me va très bien aussi.",
-                sent_at=events[S.NO_ANSWER] - timedelta(days=2), in_reply_to=sent.message_id)
+                sent_at=_at(_working_day((events[S.NO_ANSWER] - timedelta(days=2)).date()), 11),
+                in_reply_to=sent.message_id)
 
 
 def _at(day: date, hour: int = 10) -> datetime:
     # Never in the future: the demo's history must read as already lived.
     return min(timezone.make_aware(datetime.combine(day, time(hour, 0))), timezone.now())
+
+
+def _working_day(day: date) -> date:
+    """A Saturday or a Sunday → the Friday before: nobody at the agency pitches on a Sunday."""
+    return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _history(start: date, steps: int, spacing: int, hour: int, today: date) -> list[datetime]:
+    """When each step of a card happened: on working days, in order, hours apart, and before today
+    (a reply is never "received" the same minute the pitch left)."""
+    last = today - timedelta(days=1)
+    while spacing > 1 and start + timedelta(days=spacing * steps) > last:
+        spacing -= 1  # a short history fits its steps closer together rather than piling them today
+    moments: list[datetime] = []
+    day = start
+    for _ in range(steps):
+        day = min(day + timedelta(days=spacing), last)
+        at = _at(_working_day(day), hour)
+        if moments and at <= moments[-1]:
+            at = moments[-1] + timedelta(hours=2)
+        moments.append(at)
+    return moments
 
 
 def _place(operation, candidates, plan, today, user, *, start: date):
@@ -279,11 +338,10 @@ def _place(operation, candidates, plan, today, user, *, start: date):
                 f"jamais sollicité pour {operation.client}."
             ),
         )
-        Placement.objects.filter(pk=placement.pk).update(created_at=_at(start), status_changed_at=_at(start))
-        day = start + timedelta(days=index % 3)
-        for step in PATHS[final]:
-            day = min(day + timedelta(days=3 + index % 4), today)
-            at = _at(day, 9 + index % 8)
+        Placement.objects.filter(pk=placement.pk).update(created_at=_at(start, 8), status_changed_at=_at(start, 8))
+        steps = PATHS[final]
+        moments = _history(start + timedelta(days=index % 3), len(steps), 3 + index % 4, 9 + index % 8, today)
+        for step, at in zip(steps, moments, strict=True):
             if step == S.RECEIVED:
                 ledger.confirm_receipt(placement.shipments.get(), by="blogger" if index % 2 else "agency", at=at)
                 continue

@@ -43,6 +43,22 @@ def find_post(blog: FarmBlog, path: str) -> FarmPost | None:
     return None
 
 
+def rss_guid(blog: FarmBlog, base: str, post: FarmPost) -> str:
+    return f"{base}/?p={post.id}" if blog.platform == "wordpress" else base + post_path(blog, post)
+
+
+def atom_id(blog: FarmBlog, base: str, post: FarmPost) -> str:
+    if blog.platform == "blogger":
+        return f"tag:blogger.com,1999:blog-{blog.index}.post-{post.id}"
+    return base + post_path(blog, post)
+
+
+def feed_guid(blog: FarmBlog, base: str, post: FarmPost) -> str:
+    """The id a reader of the blog's main feed sees for `post`."""
+    feed = feed_path(blog)
+    return atom_id(blog, base, post) if feed.endswith(("atom.xml", "default")) else rss_guid(blog, base, post)
+
+
 def feed_path(blog: FarmBlog) -> str:
     return PLATFORM_PATHS[blog.platform]["feeds"][0]
 
@@ -164,7 +180,7 @@ def rss(blog: FarmBlog, base: str, *, full: bool, faults: frozenset | set = froz
     for post in posts:
         path = post_path(blog, post)
         url = path if "relative_links" in faults else base + path
-        guid = f"{base}/?p={post.id}" if blog.platform == "wordpress" else base + path
+        guid = rss_guid(blog, base, post)
         when = post.published
         if "future" in faults:
             when = when.replace(year=when.year + 1)
@@ -191,7 +207,7 @@ def atom(blog: FarmBlog, base: str) -> str:
     entries = []
     for post in blog.posts[:25]:
         url = base + post_path(blog, post)
-        entry_id = f"tag:blogger.com,1999:blog-{blog.index}.post-{post.id}" if blog.platform == "blogger" else url
+        entry_id = atom_id(blog, base, post)
         updated = "" if post.undated else f"<published>{post.published.isoformat()}</published><updated>{post.published.isoformat()}</updated>"
         entries.append(
             f"<entry><id>{entry_id}</id><title>{xml_escape(post.title)}</title>{updated}"

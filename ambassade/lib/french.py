@@ -1,7 +1,7 @@
 """French that a French reader does not notice: plurals by number, elision before a vowel.
 
 `count(3, "mail lu", "mails lus")` → "3 mails lus" (never "3 mail(s) lu(s)"); `of("Emma")` →
-"d'Emma", `of("Léa")` → "de Léa".
+"d'Emma", `of("Léa")` → "de Léa"; `number(30073)` → "30 073".
 """
 
 import re
@@ -14,6 +14,14 @@ def count(n: int, singular: str, plural: str) -> str:
     """"0 mail lu", "1 mail lu", "3 mails lus": in French 0 and 1 take the singular. For the command
     line's French messages; pages use ngettext with whole sentences, so the catalogue follows."""
     return f"{n} {singular if abs(n) <= 1 else plural}"
+
+
+NARROW_NBSP = "\u202f"  # French groups thousands with a narrow no-break space: "30 073 octets"
+
+
+def number(n: int) -> str:
+    """30073 → "30 073" (a narrow no-break space, never a comma or a plain space that could wrap)."""
+    return f"{n:,}".replace(",", NARROW_NBSP)
 
 
 def starts_with_vowel(word: str) -> bool:

@@ -9,6 +9,7 @@ from rich.table import Table
 from ambassade.accounts.models import Organisation
 from ambassade.imports.plan import apply_plan, build_plan
 from ambassade.imports.readers import HEADER_ALIASES, UnreadableFile, read_rows
+from ambassade.lib.french import number
 
 
 def _columns() -> str:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         if path.stat().st_size > settings.IMPORT_MAX_BYTES:
-            raise CommandError(f"Fichier trop volumineux ({path.stat().st_size} octets).")
+            raise CommandError(f"Fichier trop volumineux ({number(path.stat().st_size)} octets).")
         organisation = self._organisation(options["org"])
         try:
             rows = read_rows(path.name, path.read_bytes())

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from ambassade.campaigns.models import Operation
+from ambassade.lib.french import number
 from ambassade.reports.data import operation_report
 from ambassade.reports.exports import FORMATS, ExportUnavailable, render
 
@@ -30,4 +31,4 @@ class Command(BaseCommand):
             path.write_bytes(data)
         except OSError as error:
             raise CommandError(f"Impossible d'écrire {path} : {error.strerror}") from None
-        self.stdout.write(f"{path} : {len(data):,} octets ({options['format']}).")
+        self.stdout.write(f"{path} : {number(len(data))} octets ({options['format']}).")

@@ -13,6 +13,12 @@ from ambassade.watch.detect.extract import decode_html, extract_html, extract_te
 _HTML_START = re.compile(rb"\s*<(?:!doctype|html|head|body|meta|article|main|div|p|h1|!--)[\s>/]", re.I)
 
 
+# What the human output says; --json keeps the stable English keys.
+DISCLOSURES = {"gifted": "produit offert", "sponsored": "partenariat rémunéré", "self_bought": "acheté par l'auteur",
+               "none": "aucune mention"}
+KINDS = {"brand": "marque", "product": "produit", "alias": "alias", "domain": "domaine"}
+
+
 class Command(BaseCommand):
     help = (
         "Analyse une page HTML ou un fichier texte (le texte est le corps de l'article) : "
@@ -30,12 +36,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         source = options["source"]
         if source.startswith(("http://", "https://")):
+            from django.conf import settings
+
             from ambassade.lib.http import FetchError, fetch_one
 
             try:
                 result = fetch_one(source)
             except FetchError as error:
-                raise CommandError(f"Impossible de lire {source} : {error}") from None
+                hint = ""
+                if error.kind == "forbidden" and settings.FARM_DOMAIN in source and not settings.FARM_ALLOWED:
+                    hint = (" — c'est une adresse de la ferme de blogs : lancez la commande avec "
+                            "AMBASSADE_FARM_ALLOWED=1 pour l'autoriser")
+                raise CommandError(f"Impossible de lire {source} : {error}{hint}") from None
             article = extract_html(decode_html(result.body, result.charset), url=source)
         else:
             path = Path(source)
@@ -59,8 +71,8 @@ class Command(BaseCommand):
         write("Article sur le produit" if v["is_coverage"] else
               ("Mention en passant" if v["mentions"] else "Aucune mention"))
         for m in v["mentions"]:
-            write(f"  {m['term']} ({m['kind']}) ×{m['count']} : {m['snippet']}")
+            write(f"  {m['term']} ({KINDS.get(m['kind'], m['kind'])}) ×{m['count']} : {m['snippet']}")
         d, g = v["disclosure"], v["giveaway"]
-        write(f"Transparence : {d['label']}" + (f" — « {d['cue']} »" if d["cue"] else ""))
+        write(f"Transparence : {DISCLOSURES.get(d['label'], d['label'])}" + (f" — « {d['cue']} »" if d["cue"] else ""))
         write(f"Concours : {'oui' if g['present'] else 'non'}" + (f" — « {g['cue']} »" if g["cue"] else "")
               + (f", jusqu'au {g['deadline']}" if g["deadline"] else ""))
