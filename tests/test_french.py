@@ -18,6 +18,7 @@ MISTAKES = {
     "no elision before a vowel": re.compile(r"\b(?:[Dd]e|[Qq]ue) [AEIOUYÀÂÉÈÊÎÔÛ][a-zàâäéèêëîïôöûüç]"),
     "doubled guillemets": re.compile(r"«\s*«|»\s*»"),
     "zero time ago": re.compile(r"il y a 0\b"),
+    "a capitalised month": re.compile(r"\b\d{1,2} (?:Janv?|Févr?|Mars|Avr|Juil|Août|Sept?|Oct|Nov|Déc)\b"),
     # A standard's version is its name, not a decimal: "OAuth 2.0" stays as written.
     "a decimal point": re.compile(r"(?<![\w.])(?<!OAuth )[+-]?\d+\.\d+(?![\w.])"),
 }

@@ -71,6 +71,14 @@ def operation_mail(request, pk):
     waiting = (Message.objects.filter(placement__operation=operation, direction=Direction.OUTBOUND,
                                       status=MessageStatus.QUEUED).select_related("placement__blog")
                .order_by("send_after"))
+    # When each one can really leave: not before the sending window opens (a mail queued on Sunday
+    # evening says Monday 9:00, not "now"). The blogger's cadence and the daily cap are the sender's.
+    from .compose import mail_settings
+    from .guards import window_of
+
+    window, now = window_of(mail_settings(operation.organisation)), timezone.now()
+    for message in waiting:
+        message.earliest = window.next_open(timezone.localtime(max(message.send_after or now, now)))
     edited = request.session.pop("template_draft", {})
     return render(request, "outreach/operation_mail.html", {
         "operation": operation, "templates": [_with_draft(templates[k], edited) for k in TemplateKind.values],
