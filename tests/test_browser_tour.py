@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 HYDRA = "Lancement Crème Hydra Rose"
 
 
-def shot(page, n: int, name: str) -> None:
-    page.screenshot(path=ARTIFACTS / f"tour-{n}-{name}.png", full_page=True)
+def shot(tab, n: int, name: str) -> None:
+    tab.screenshot(path=ARTIFACTS / f"tour-{n}-{name}.png", full_page=True)
 
 
 def test_the_readme_tour_from_the_dashboard_to_the_blogger(page, live_server, settings):  # noqa: F811

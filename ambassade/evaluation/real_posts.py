@@ -5,7 +5,9 @@ verbatim cue per label (≤ 30 words); not the post's title nor the labellers' n
 quote the post more. The posts' text is third-party and never enters
 git: the excerpts (about the first 2,000 characters of each page, as the search tool
 stored it) go to a git-ignored cache, `var/real-posts/excerpts.jsonl`, which
-`ambassade real_posts --import DIR` rebuilds from the labellers' `*.cache.jsonl` files.
+`ambassade real_posts --import DIR` rebuilds from the labellers' `*.cache.jsonl` files. Each row keeps
+the search query that found its page (`locator`): `ambassade real_posts --queries` lists the queries
+to run again with the search tool when the cache is lost (it was, once: see the README).
 
 The set is split once, by a hash of the URL: the tuning part (≤ 60 %) is what rules
 are written against; the held-out part is scored only when a change is finished.
@@ -23,7 +25,7 @@ from ambassade.watch.detect.extract import Article, extract_text
 
 DATA = Path(__file__).parent / "data" / "real_posts.jsonl"
 LABEL_KEYS = ("url", "blog", "platform", "year", "topic", "topics", "subject", "passing", "disclosure",
-              "disclosure_cue", "giveaway", "giveaway_cue", "labeller")
+              "disclosure_cue", "giveaway", "giveaway_cue", "labeller", "locator")
 DISCLOSURES = ("gifted", "sponsored", "self_bought", "none")
 TUNING_SHARE = 55  # percent of URLs, by hash: below 60 % whatever the hash's luck
 MAX_CUE_WORDS = 30
@@ -49,22 +51,25 @@ def _short(cue: str | None) -> str | None:
     return " ".join(words[:MAX_CUE_WORDS])
 
 
-def import_labels(directory: Path) -> tuple[list[dict], dict[str, str]]:
-    """The labellers' files merged: one row per URL (the first labeller's when two labelled it),
-    and the excerpts by URL."""
-    rows: dict[str, dict] = {}
-    excerpts: dict[str, str] = {}
+def import_labels(directory: Path, committed: list[dict] | None = None,
+                  cached: dict[str, str] | None = None) -> tuple[list[dict], dict[str, str]]:
+    """The committed set grown by the labellers' files: one row per URL (a committed row, or the
+    first labeller's), and every excerpt known, old and new. `*.recovered.jsonl` files give the
+    search query that found a committed URL's page again (its `locator`)."""
+    rows: dict[str, dict] = {row["url"]: dict(row) for row in (committed or [])}
+    excerpts: dict[str, str] = dict(cached or {})
     for path in sorted(directory.glob("*.jsonl")):
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         if path.name.endswith(".cache.jsonl"):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    excerpts.setdefault(item["url"], item["excerpt"])
+            for item in lines:
+                excerpts.setdefault(item["url"], item["excerpt"])
             continue
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            raw = json.loads(line)
+        if path.name.endswith(".recovered.jsonl"):
+            for item in lines:
+                if item["url"] in rows and not rows[item["url"]].get("locator"):
+                    rows[item["url"]]["locator"] = item.get("locator")
+            continue
+        for raw in lines:
             if raw["url"] in rows:
                 continue
             row = {key: raw.get(key) for key in LABEL_KEYS}
@@ -74,7 +79,19 @@ def import_labels(directory: Path) -> tuple[list[dict], dict[str, str]]:
             row["passing"] = list(raw.get("passing") or [])
             row["topics"] = list(raw.get("topics") or [raw["topic"]])
             rows[raw["url"]] = row
+    for row in rows.values():
+        row.setdefault("locator", None)
     return sorted(rows.values(), key=lambda r: r["url"]), excerpts
+
+
+def missing_queries(rows: list[dict], excerpts: dict[str, str]) -> dict[str, list[str]]:
+    """The search queries to run again (corpus `pages`) to rebuild the excerpts still missing, with
+    the URLs each should bring back; rows found before locators were kept have none."""
+    queries: dict[str, list[str]] = {}
+    for row in rows:
+        if row["url"] not in excerpts:
+            queries.setdefault(row.get("locator") or "", []).append(row["url"])
+    return queries
 
 
 def write_set(rows: list[dict], excerpts: dict[str, str], data: Path = DATA, cache: Path | None = None) -> Path:

@@ -48,11 +48,23 @@ class MailSettingsForm(forms.ModelForm):
             "esp_api_key_env": _("Le nom de la variable qui contient la clé d'API du prestataire."),
         }
 
+    # Choices added later than the form's first version: a client that does not send them keeps
+    # the model's default (password, SMTP) rather than getting an error about fields it never saw.
+    DEFAULTED = ("transport", "auth", "oauth_provider")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DEFAULTED:
+            self.fields[name].required = False
+
     def sections(self):
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
     def clean(self):
         data = super().clean()
+        for name in self.DEFAULTED:
+            if not data.get(name):
+                data[name] = getattr(self.instance, name) or MailSettings._meta.get_field(name).default
         for name in self.ENV_FIELDS:
             value = data.get(name, "")
             if value and not _ENV_NAME.match(value):

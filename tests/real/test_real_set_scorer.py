@@ -63,3 +63,20 @@ def test_the_committed_set_keeps_cues_short_and_splits_once():
     parts = real_posts.split(rows)
     assert len(parts["tuning"]) <= 0.6 * len(rows) and len(parts["held_out"]) >= 0.4 * len(rows)
     assert all(real_posts.part_of(r["url"]) == "tuning" for r in parts["tuning"])
+
+
+def test_import_grows_the_committed_set_and_records_how_to_find_each_page_again(tmp_path):
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    committed = {**ROWS[0], "blog": "a.example", "platform": "other", "year": 2020, "labeller": "a", "locator": None}
+    new = {**committed, "url": "https://b.example/billet", "locator": "blog cuisine goûter avis"}
+    (labels / "d.jsonl").write_text(json.dumps(new) + "\n", encoding="utf-8")
+    (labels / "d.recovered.jsonl").write_text(
+        json.dumps({"url": committed["url"], "locator": "requête retrouvée"}) + "\n", encoding="utf-8")
+    (labels / "d.cache.jsonl").write_text(json.dumps({"url": new["url"], "excerpt": "NEUF"}) + "\n", encoding="utf-8")
+    rows, excerpts = real_posts.import_labels(labels, [committed], {committed["url"]: "ANCIEN"})
+    by_url = {r["url"]: r for r in rows}
+    assert by_url[committed["url"]]["locator"] == "requête retrouvée" and by_url[committed["url"]]["labeller"] == "a"
+    assert by_url[new["url"]]["labeller"] == "d" and by_url[new["url"]]["locator"] == "blog cuisine goûter avis"
+    assert excerpts == {committed["url"]: "ANCIEN", new["url"]: "NEUF"}  # an old excerpt is never dropped
+    assert real_posts.missing_queries(rows, {new["url"]: "NEUF"}) == {"requête retrouvée": [committed["url"]]}
