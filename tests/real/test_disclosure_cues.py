@@ -12,17 +12,24 @@ from ambassade.watch.detect.disclosure import detect_disclosure
 from .cues import cues
 
 KNOWN_MISSES = {
+    "http://blog.jasmineandco.fr/ikea-fleur/",
+    "http://bylaurence.fr/?p=403",
     "http://lesateliersdepaupiette.fr/jai-teste-le-shampoing-solide",
+    "http://moipeuxtuvenir.blogspot.com/2010/08/fringuees-pour-veiller-tard-les-bagages.html",
     "http://monpetitbazar.fr/page/7?loginid=8b621793f7&paged=8",
     "http://www.goutsetpassions.com/essais-automobiles",
+    "http://www.hyperespace.org/dotclear/index.php/post/2008/02/05/102-premieres-impressions-sur-l-asus-eee",
+    "https://blog.linuxine.net/blog/mon-fairphone-est-arrive",
+    "https://flight-report.com/fr/report/57566/buzz-ryanair-fr8124-toulouse-tls-ibiza-ibz",
     "https://jemedisperse.wordpress.com/2017/01/10/je-nai-pas-choisi-le-thermomix-jai-prefere-le-cooking-chef/",
     "https://knitspirit.net/2011/03/des-ongles-et-des-vernis.html",
-    "https://les-carnets-d-opalyne.blogspot.com/2012",
     "https://ours-inculte.fr/tag/les-frontieres-liquides",
+    "https://paperblog.fr/2015764/carry-on-epilogue",
     "https://paperblog.fr/4064381/tests-en-coursles-premieres-chaussures-built-to-survive-1600-kms-uk-gear-pt-1000",
     "https://pleaz.fr/mode/la-petite-robe-noire-cache-un-parfum-signe-guerlain",
     "https://thecomptoir.com/fr/armoire/oasis-de-petit-patron-4203/",
     "https://tonpetitlook.com/2012/11/27/prendre-lair-avec-une-robe-jacquette-froufrou-de-style-1972",
+    "https://tuxboard.com/nouvelle-peugeot-308",
     "https://www.patpro.net/blog/index.php/2007/04/09/86-nouveau-jouet/?related_post_from=86",
     "https://www.rocknkid.com/voyage-voyage/",
 }
