@@ -12,6 +12,13 @@ from ambassade.watch.detect.disclosure import detect_disclosure
 from .cues import cues
 
 KNOWN_MISSES = {
+    "http://bylaurence.fr/?p=626",
+    "http://bylaurence.fr/histoire-de-manteaux",
+    "https://echosverts.com/2020/11/23/accompagner-son-bebe-vers-un-sommeil-autonome-mon-experience-avec-fee-dodo/",
+    "https://lespagesdebettie.wordpress.com/2010/08/04/add-wow-to-my%C2%A0wardrobe/",
+    "https://paperblog.fr/5262118/the-body-explications-inside",
+    "https://tonpetitlook.com/2012/06/22/lete-cest-fait-pour-jouer-aux-hippies-avec-nos-robes-longues-le-temps-dune-mini-canicule/",
+    "https://www.fleurdementhe.com/beaute-maquillage-esthetique/lunettes-de-vue-la-difficulte-du-choix/",
     "http://blog.jasmineandco.fr/ikea-fleur/",
     "http://bylaurence.fr/?p=403",
     "http://lesateliersdepaupiette.fr/jai-teste-le-shampoing-solide",
