@@ -81,15 +81,59 @@ def extract_html(html: str, url: str | None = None) -> Article:
 
 TITLE_MAX = 120  # characters: a first line longer than this is prose, not a title
 _MARKER_LINE = re.compile(r"^[ \t]*<(?:image|img|video|photo)>[ \t]*$", re.M | re.I)
+_MONTH = r"(?:janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre)"
+_DATE_LINE = re.compile(
+    rf"^(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+)?(?:\d{{1,2}}(?:er)?\s+)?{_MONTH}\s*\d{{0,6}}$"
+    r"|^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}$", re.I)
+# What a page saved as text starts with before its title: the platform's and the theme's
+# navigation, a cookie notice's button, the date, the category, a picture's file name.
+_CHROME_LINE = re.compile(
+    r"^(?:menu(?: fermer)?|fermer|ok|accueil|pages|blog|top of page|(?:passer|aller) au contenu(?: principal)?"
+    r"|skip to content|s[ée]lectionner une page|rechercher|publicit[ée]|[-–—•]+|canalblog|over-?blog|hautetfort"
+    r"|(?:[ée]diter l'article )?suivre ce blog.*|[\w.-]+\.(?:com|fr|net|org|be|ch|ca)|[\w-]*\d[\w-]*_[\w-]*"
+    r"|categor(?:y|ies|ie)s?\s*:.*)$", re.I)
+
+
+def _title_like(line: str) -> bool:
+    return 0 < len(line) <= TITLE_MAX and not line.endswith((",", ";", ":")) \
+        and (not line.endswith(".") or line.endswith(".."))
+
+
+def _page_header_off(text: str) -> str:
+    """The text from its title on: leading navigation, dates and category lines dropped; after
+    navigation, a blog's name followed by a date is the header too (the title comes next)."""
+    lines = text.strip().split("\n")
+    skipped = 0
+    while lines and skipped < 10:
+        line = " ".join(lines[0].split())
+        following = [" ".join(x.split()) for x in lines[1:6] if x.strip()]
+        if not line or _CHROME_LINE.match(line) or (_DATE_LINE.match(line) and len(line) <= 40):
+            pass
+        elif len(line.split()) == 1 and lines[1:2] == [""] and following and _title_like(following[0]) \
+                and len(following) > 1:
+            pass  # a category above the title ("Lifestyle", "Matériel")
+        elif skipped and len(line) <= 60 and following and _DATE_LINE.match(following[0]) and len(following[0]) <= 40:
+            lines = lines[1:]  # the blog's name, then the date
+            skipped += 1
+            continue
+        else:
+            break
+        lines = lines[1:]
+        skipped += 1
+    if lines:
+        lines[0] = re.sub(r"^You are currently viewing ", "", lines[0])
+    return "\n".join(lines)
 
 
 def extract_text(text: str) -> Article:
     """A plain-text file is the article body; blank lines separate paragraphs.
 
     Its first line is the title when it is short, does not end a sentence and
-    more text follows (what a post saved as text looks like)."""
+    more text follows (what a post saved as text looks like). A saved page's header
+    (navigation, date, category) before it is not the post."""
     title = None
     text = _MARKER_LINE.sub("", text)  # "<image>" where a saved post had a picture: not text
+    text = _page_header_off(text)
     first, _, rest = text.strip().partition("\n")
     first = " ".join(first.split())
     if rest.strip() and 0 < len(first) <= TITLE_MAX and not first.endswith((",", ";", ":")) \

@@ -30,10 +30,14 @@ _SUBJECT_ROLE = re.compile(
     r"|\bje (?:vous )?(?:presente|parle)|\bmon avis\b|\ben test\b|\bje teste\b|\binvitee?s? (?:par|chez)"
     r"|\bm'(?:a|ont|avait) (?:\w+ )?(?:envoye|offert|invite|contacte|propose)|\bpartenariat avec|\bmerci a"
 )
-# The sentence says it is compared, rejected or a source.
+# The sentence says it is compared, rejected or a source: "plus lumineux que celui du 300D",
+# "supérieurs au BionX", "le successeur du D-LUX2", "comme ce fut le cas pour la Wii U",
+# "le verdict d'Om Malik".
 _PASSING_ROLE = re.compile(
     r"\b(?:contrairement|par rapport|plutot que|au lieu d|compare\w*|selon|d'apres|source|cite|n'ai pas (?:choisi|pris|achete)"
-    r"|j'ai prefere|comme chez|a la place d|ancien|remplace)\b"
+    r"|j'ai prefere|comme chez|a la place d|ancien|remplace|(?:plus|moins) \w+ que (?:celui|celle|ceux|le|la|les)"
+    r"|superieure?s? (?:a|au|aux)|inferieure?s? (?:a|au|aux)|(?:successeur|predecesseur) (?:du|de|des|d)|concurrencer|concurrent\w*"
+    r"|comme ce fut|rappel(?:le|ant)|le verdict d|l'avis d'|pour reprendre)\b"
 )
 
 
@@ -51,6 +55,11 @@ def _sentence(text: str, start: int, end: int) -> str:
     left = max(text.rfind(c, 0, start) for c in ".!?\n")
     rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
     return text[left + 1: min(rights) if rights else len(text)]
+
+
+# A name inside a file name or an address ("ipod.jpg", "www.site.fr/ipod") is not written by the author.
+_IN_ADDRESS_AFTER = re.compile(r"[\w.-]*\.(?:jpe?g|png|gif|webp)\b|[\w-]*\.(?:com|fr|net|org|be)/")
+_ADDRESS_BEFORE = re.compile(r"(?:https?:|www\.|/)[\w./-]*$")
 
 
 def written_as_names(folded: Folded, hits: list[Hit]) -> list[Hit]:
@@ -71,16 +80,37 @@ def written_as_names(folded: Folded, hits: list[Hit]) -> list[Hit]:
 # Names as a writer capitalises them: "Hôtels Mercure", "Zara Home", "iPad" (not sentence starts).
 _NAME = re.compile(r"(?<![.!?:»\n] )(?<!^)\b(?:[A-ZÀ-Ý][\w’'&-]*|[a-z]+[A-Z][\w-]*)(?: (?:[A-ZÀ-Ý][\w’'&-]*|de|du|des|d’|et))*")
 OUTSHONE, OUTSHONE_BY = -1.5, 2  # another name named twice as often takes the subject
+OUTSHONE_LITTLE = -1.5  # another name named more often, if not twice as often
 
 
 _LIST_ITEM = re.compile(r"(?:[A-ZÀ-Ý][\w’'&-]*(?: [A-ZÀ-Ý][\w’'&-]*)*)(?:, | et | ou | / )")
 
 
+# A list's item starts a line, or follows a sentence's end when the page's lines were run together.
+_BULLET = re.compile(r"(?:^|\n|[.!?:;)] )[ \t]*(?:[-–•*·]|\d{1,2}[.)]) (?=\w)")
+
+
 def _in_a_list(body: Folded, hit: Hit) -> bool:
-    """The name sits among at least three names separated by commas, "et", "ou"."""
+    """The name sits among at least three names separated by commas, "et", "ou", or in one
+    item of a bulleted list of three or more (a city guide's addresses, a shopping list)."""
     begin, finish = body.original_span(hit.start, hit.end)
     around = body.original[max(0, begin - 80): finish + 80]
-    return len(_LIST_ITEM.findall(around)) >= 3
+    if len(_LIST_ITEM.findall(around)) >= 3:
+        return True
+    bullets = [m.end() for m in _BULLET.finditer(body.original)]
+    if len(bullets) < 3:
+        return False
+    item = max((b for b in bullets if b <= begin), default=-1)
+    return item >= 0 and begin - item <= 150 and not re.search(r"[.!?]\s", body.original[item:begin])
+
+
+def _aside(text: str, hit: Hit) -> bool:
+    """The name is said in parentheses: "(merci encore Netflix)"."""
+    opened, closed = text.rfind("(", 0, hit.start), text.rfind(")", 0, hit.start)
+    if opened <= closed or hit.start - opened > 150:
+        return False
+    after = text.find(")", hit.end)
+    return after != -1 and after - hit.end <= 150 and text.find("(", hit.end, after) == -1
 
 
 def _most_named_other(body: Folded, hits: list[Hit]) -> int:
@@ -94,18 +124,29 @@ def _most_named_other(body: Folded, hits: list[Hit]) -> int:
     return max(counts.values(), default=0)
 
 
+def _in_address(text: str, hit: Hit) -> bool:
+    return bool(_IN_ADDRESS_AFTER.match(text, hit.end) or _ADDRESS_BEFORE.search(text[max(0, hit.start - 60):hit.start]))
+
+
 def subject_score(title_hits: list[Hit], body_hits: list[Hit], body: Folded) -> float:
     text = body.text
+    # A name inside a picture's file name or a link's address is a mention, but the author
+    # did not write it: it says nothing of what the post is about.
+    body_hits = [h for h in body_hits if not _in_address(text, h)]
     score = IN_TITLE if title_hits else 0.0
-    if not title_hits and body_hits and _most_named_other(body, body_hits) >= OUTSHONE_BY * max(len(body_hits), 2):
-        score += OUTSHONE
+    if not title_hits and body_hits:
+        other = _most_named_other(body, body_hits)
+        if other >= OUTSHONE_BY * max(len(body_hits), 2):
+            score += OUTSHONE
+        elif other > len(body_hits):
+            score += OUTSHONE_LITTLE
     score += PER_MENTION * min(len(body_hits), MAX_MENTIONS)
     if body_hits and body_hits[0].start <= OPENING and (len(body_hits) >= 2 or title_hits):
         score += IN_OPENING
     sentences = [_sentence(text, h.start, h.end) for h in body_hits]
     if any(_SUBJECT_ROLE.search(s) for s in sentences):
         score += ROLE_SUBJECT
-    if sentences and all(_PASSING_ROLE.search(s) for s in sentences):
+    if sentences and all(_PASSING_ROLE.search(s) or _aside(text, h) for s, h in zip(sentences, body_hits, strict=True)):
         score += ROLE_PASSING
     elif body_hits and not title_hits and all(_in_a_list(body, h) for h in body_hits):
         score += ROLE_PASSING  # one name of a list ("Kenzo, Dior, Guerlain et Nohem")
