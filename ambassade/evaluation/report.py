@@ -1,7 +1,7 @@
 """The side-by-side figures `ambassade detection_report` prints: the in-house set, and the
 real set's tuning and held-out parts, on the same measures, with a confusion matrix each."""
 
-from ambassade.watch import labelled
+from ambassade.evaluation import labelled
 
 from . import real_posts
 
