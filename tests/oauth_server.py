@@ -9,27 +9,11 @@ the CM sees when the provider says no.
 
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
-
-class _Server:
-    def __init__(self, handler_class):
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.root = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+from .static_server import LoopbackServer
 
 
 def _reply(handler, status: int, payload: dict) -> None:
@@ -46,7 +30,7 @@ class Grant:
     form: dict
 
 
-class AuthorizationServer(_Server):
+class AuthorizationServer(LoopbackServer):
     CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN = "ambassade-app", "app-secret", "refresh-cm-1"
 
     def __init__(self, user: str, expires_in: int = 3600):
@@ -108,7 +92,7 @@ class EspCall:
 
 
 @dataclass
-class EspApi(_Server):
+class EspApi(LoopbackServer):
     """Brevo's and Mailjet's send endpoints as anymail calls them, answering like the real ones."""
 
     calls: list[EspCall] = field(default_factory=list)

@@ -5,7 +5,26 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class StaticServer:
+class LoopbackServer:
+    """A threaded HTTP server on a free loopback port, serving `handler_class`: `with Server(...) as s:`."""
+
+    def __init__(self, handler_class):
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+        self._httpd.daemon_threads = True
+        self.port = self._httpd.server_address[1]
+        self.root = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+class StaticServer(LoopbackServer):
     def __init__(self, routes: dict[str, tuple[str, bytes]] | None = None):
         self.routes = dict(routes or {})
         self.requests: list[str] = []
@@ -28,16 +47,4 @@ class StaticServer:
             def log_message(self, *args):
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self.root = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(Handler)

@@ -64,7 +64,7 @@ class MailSettingsForm(forms.ModelForm):
         data = super().clean()
         for name in self.DEFAULTED:
             if not data.get(name):
-                data[name] = getattr(self.instance, name) or MailSettings._meta.get_field(name).default
+                data[name] = getattr(self.instance, name)  # the saved choice, or the model's default
         for name in self.ENV_FIELDS:
             value = data.get(name, "")
             if value and not _ENV_NAME.match(value):

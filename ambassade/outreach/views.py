@@ -18,8 +18,9 @@ from ambassade.campaigns.status import Status, can_move
 from ambassade.lib.signing import read_opt_out_token
 from ambassade.logistics import ledger
 
-from .compose import PITCH_PENDING_OR_SENT, draft_batch, queue, templates_for
+from .compose import PITCH_PENDING_OR_SENT, draft_batch, mail_settings, queue, templates_for
 from .followups import plan
+from .guards import window_of
 from .lint import template_problems
 from .models import Direction, MailSettings, Message, MessageKind, MessageStatus, TemplateKind
 from .optout import opt_out_everywhere
@@ -73,9 +74,6 @@ def operation_mail(request, pk):
                .order_by("send_after"))
     # When each one can really leave: not before the sending window opens (a mail queued on Sunday
     # evening says Monday 9:00, not "now"). The blogger's cadence and the daily cap are the sender's.
-    from .compose import mail_settings
-    from .guards import window_of
-
     window, now = window_of(mail_settings(operation.organisation)), timezone.now()
     for message in waiting:
         message.earliest = window.next_open(timezone.localtime(max(message.send_after or now, now)))
@@ -251,7 +249,6 @@ def opt_out(request, token):
 @staff_view(manage=True, agency=True)
 def mail_settings_edit(request):
     """How the organisation sends and reads mail (managers only)."""
-    from .compose import mail_settings
     from .forms import MailSettingsForm
 
     current = mail_settings(request.membership.organisation)
